@@ -1,0 +1,50 @@
+# Two commands for readers: `make book` renders the book, `make test` tests it.
+# Both create and reuse the virtual environment in .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: venv book strict-book test lint format data budget bench execute clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create or update the virtual environment
+
+book: $(STAMP)  ## build the HTML book (executes changed notebooks)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+strict-book: $(STAMP)  ## clean build from scratch, as CI does
+	$(BIN)/jupyter-book clean --all .
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP)  ## unit tests, doctests and nbval over every chapter
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## ruff over helpers, tests, benchmarks and notebooks
+	$(BIN)/ruff check helpers tests benchmarks chapters
+	$(BIN)/ruff format --check helpers tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix helpers tests benchmarks chapters
+	$(BIN)/ruff format helpers tests benchmarks
+
+data: $(STAMP)  ## regenerate the embedded dataset (byte-identical)
+	$(BIN)/python -m helpers.simulate --out data
+
+execute: $(STAMP)  ## re-execute notebooks in place: make execute NB=chapters/03_kmer_encoding.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.kernel_name=python3 $(or $(NB),chapters/*.ipynb)
+
+budget: $(STAMP)  ## per-chapter time and memory budget
+	$(BIN)/python benchmarks/chapter_budget.py
+
+bench: $(STAMP)  ## performance benchmarks (not tests)
+	$(BIN)/python benchmarks/bench_kmers.py
+
+clean:
+	$(BIN)/jupyter-book clean --all . || true
