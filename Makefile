@@ -5,6 +5,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
+# Published datasets are fetched into a pooch cache; a folder with verified
+# copies can be named instead (CI uses the workplace's shared copies).
+SEQ2EXPR_DATA_DIR ?= $(if $(wildcard ../shared/data/real),$(abspath ../shared/data/real),)
+export SEQ2EXPR_DATA_DIR
+
 .PHONY: venv book strict-book test lint format data budget bench execute clean
 
 $(STAMP): requirements.txt pyproject.toml

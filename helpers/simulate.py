@@ -1,0 +1,469 @@
+"""Simulated σ70 promoters: the book's embedded dataset and its ground truth.
+
+The simulator builds promoters the way synthetic promoter libraries are built
+(La Fleur et al. 2022): every sequence is a fixed-length background into which
+the classic elements of a bacterial σ70 promoter are planted, each as a
+mutated copy of its consensus. Expression is then computed from those
+elements with a simple thermodynamic-style model and "measured" three times
+with multiplicative noise.
+
+Layout of every sequence (``length=100``, 0-based indices, the transcription
+start site +1 at index 80)::
+
+    background | UP element | -35 box | spacer (15-19) | ext -10 | -10 box | discriminator | +1 ...
+                                                          TGn      TATAAT    6 nt
+
+The −10 box sits at a fixed distance from the start site (positions −12 to −7);
+the −35 box and the UP element move with the spacer length, as in real
+promoters.
+
+Model (natural-log units of transcription rate, all effects additive)::
+
+    E = offset
+        - sum of mismatch penalties in the −10 box     (Harley & Reynolds 1987)
+        - sum of mismatch penalties in the −35 box     (Kinney et al. 2010)
+        + spacer effect (17 nt best)                   (Hook-Barnard & Hinton 2007)
+        + extended −10 'TG' bonus                      (Hook-Barnard & Hinton 2007)
+        + UP element bonus, scaled by its AT match     (Ross et al. 1993; Estrem et al. 1998)
+        - discriminator GC penalty                     (Haugen et al. 2006)
+
+    true expression = basal + vmax * p / (1 + p),  p = exp(E)   (saturating)
+    replicate_i     = true expression * exp(noise_i), noise_i ~ Normal(0, sigma)
+    expression      = log10(mean of the three replicates)
+
+Regenerate the committed files with ``python -m helpers.simulate --out data``;
+the output is byte-identical for the same seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+BASES = np.array(list("ACGT"))
+
+#: IUPAC letters used in consensus strings and the bases each one matches.
+IUPAC_MATCHES: dict[str, str] = {"A": "A", "C": "C", "G": "G", "T": "T", "W": "AT", "N": "ACGT"}
+
+
+@dataclass(frozen=True)
+class PromoterModel:
+    """Parameters of the simulated promoter biology.
+
+    All effects are in natural-log units of the transcription rate, so an
+    effect of ``-0.69`` halves expression in the linear (unsaturated) regime.
+
+    Attributes
+    ----------
+    length : int
+        Length of every promoter sequence.
+    tss_index : int
+        0-based index of the transcription start site (+1).
+    minus10_consensus, minus35_consensus : str
+        Consensus hexamers of the −10 and −35 boxes.
+    minus10_penalties, minus35_penalties : tuple of float
+        Loss of log-rate for a mismatch at each position of the box.
+    spacer_effects : dict
+        Effect of each allowed spacer length (15–19 nt; 17 is best).
+    extended10_effect : float
+        Bonus for a ``TG`` at positions −15/−14.
+    up_consensus : str
+        UP element consensus (−57 to −38 for a 17-nt spacer) in IUPAC letters.
+    up_max_effect : float
+        Bonus of a perfect UP element; scaled linearly from 0 at a match
+        fraction of ``up_threshold`` to the maximum at a perfect match.
+    discriminator_gc_penalty : float
+        Loss of log-rate per G or C in the 6-nt discriminator.
+    offset : float
+        Log-rate of a promoter with consensus boxes and no other effects,
+        before saturation.
+    vmax, basal : float
+        Saturating maximum and background of the expression readout (au).
+    noise_sigma : float
+        Standard deviation of the multiplicative (log-normal) noise of each
+        replicate, in natural-log units.
+    mutation_rate : float
+        Probability that each position of a planted box differs from the
+        consensus in the library.
+    """
+
+    length: int = 100
+    tss_index: int = 80
+    minus10_consensus: str = "TATAAT"
+    minus10_penalties: tuple[float, ...] = (1.6, 1.9, 0.7, 0.8, 1.0, 1.8)
+    minus35_consensus: str = "TTGACA"
+    minus35_penalties: tuple[float, ...] = (1.3, 1.4, 1.2, 0.6, 0.5, 0.4)
+    spacer_effects: dict[int, float] = field(
+        default_factory=lambda: {15: -2.0, 16: -0.7, 17: 0.0, 18: -0.6, 19: -1.8}
+    )
+    spacer_probabilities: dict[int, float] = field(
+        default_factory=lambda: {15: 0.1, 16: 0.2, 17: 0.4, 18: 0.2, 19: 0.1}
+    )
+    extended10_effect: float = 1.2
+    extended10_probability: float = 0.3
+    up_consensus: str = "AAAWWTWTTTTNNAAAANNN"
+    up_max_effect: float = 2.0
+    up_threshold: float = 0.4
+    up_probability: float = 0.4
+    discriminator_gc_penalty: float = 0.25
+    offset: float = 0.5
+    vmax: float = 1000.0
+    basal: float = 0.5
+    noise_sigma: float = 0.5
+    mutation_rate: float = 0.3
+
+    @property
+    def minus10_start(self) -> int:
+        """0-based index of the first base of the −10 box (position −12)."""
+        return self.tss_index - 12
+
+    @property
+    def discriminator_start(self) -> int:
+        """0-based index of the first base of the discriminator (position −6)."""
+        return self.tss_index - 6
+
+    def minus35_start(self, spacer: int | np.ndarray) -> int | np.ndarray:
+        """0-based index of the first base of the −35 box for a spacer length."""
+        return self.minus10_start - spacer - 6
+
+    def up_start(self, spacer: int | np.ndarray) -> int | np.ndarray:
+        """0-based index of the first base of the UP element (2 nt gap to −35)."""
+        return self.minus35_start(spacer) - 2 - len(self.up_consensus)
+
+
+def _mutate(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """Return ``n`` copies of ``consensus`` (IUPAC) as a (n, len) array of bases.
+
+    Each position keeps a base matching the consensus with probability
+    ``1 - rate`` and is otherwise drawn uniformly from ACGT.
+    """
+    width = len(consensus)
+    random_bases = BASES[rng.integers(0, 4, size=(n, width))]
+    keep = rng.random((n, width)) >= rate
+    out = random_bases.copy()
+    for j, letter in enumerate(consensus):
+        matches = np.array(list(IUPAC_MATCHES[letter]))
+        chosen = matches[rng.integers(0, len(matches), size=n)]
+        out[keep[:, j], j] = chosen[keep[:, j]]
+    return out
+
+
+def _match_fraction(segments: np.ndarray, consensus: str) -> np.ndarray:
+    """Fraction of the specified (non-N) consensus positions a segment matches."""
+    scored = [j for j, letter in enumerate(consensus) if letter != "N"]
+    hits = np.zeros(segments.shape[0])
+    for j in scored:
+        hits += np.isin(segments[:, j], list(IUPAC_MATCHES[consensus[j]]))
+    return hits / len(scored)
+
+
+def _penalty(segments: np.ndarray, consensus: str, penalties: tuple[float, ...]) -> np.ndarray:
+    """Sum of mismatch penalties of each segment against a consensus."""
+    mismatches = segments != np.array(list(consensus))
+    return mismatches.astype(float) @ np.asarray(penalties)
+
+
+def simulate_promoters(
+    n: int = 4000, seed: int = 2022, model: PromoterModel | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate a promoter library with three replicate measurements.
+
+    Parameters
+    ----------
+    n : int, default=4000
+        Number of promoters.
+    seed : int, default=2022
+        Seed of the random generator; the same seed gives the same library.
+    model : PromoterModel, optional
+        Biology and noise parameters; defaults to ``PromoterModel()``.
+
+    Returns
+    -------
+    promoters : pandas.DataFrame
+        Columns ``id``, ``sequence``, ``rep1``, ``rep2``, ``rep3`` (linear,
+        arbitrary units, rounded to 4 decimals) and ``expression``
+        (log10 of the mean replicate, rounded to 4 decimals).
+    elements : pandas.DataFrame
+        The ground truth for each promoter: where every element was planted
+        (0-based start index), its sequence, and its contribution to the
+        log-rate, plus the noise-free ``true_expression`` (log10).
+
+    Examples
+    --------
+    >>> promoters, elements = simulate_promoters(n=5, seed=1)
+    >>> promoters.columns.tolist()
+    ['id', 'sequence', 'rep1', 'rep2', 'rep3', 'expression']
+    >>> promoters["sequence"].str.len().unique().tolist()
+    [100]
+    """
+    model = model or PromoterModel()
+    rng = np.random.default_rng(seed)
+    seqs = BASES[rng.integers(0, 4, size=(n, model.length))]
+
+    lengths = np.array(sorted(model.spacer_probabilities))
+    probs = np.array([model.spacer_probabilities[s] for s in lengths])
+    spacer = rng.choice(lengths, size=n, p=probs / probs.sum())
+
+    has_up = rng.random(n) < model.up_probability
+    up = _mutate(model.up_consensus, n, 0.2, rng)
+    m35 = _mutate(model.minus35_consensus, n, model.mutation_rate, rng)
+    m10 = _mutate(model.minus10_consensus, n, model.mutation_rate, rng)
+    has_ext = rng.random(n) < model.extended10_probability
+
+    rows = np.arange(n)[:, None]
+    up_start = model.up_start(spacer)
+    up_cols = up_start[:, None] + np.arange(len(model.up_consensus))
+    seqs[rows[has_up], up_cols[has_up]] = up[has_up]
+    m35_start = model.minus35_start(spacer)
+    seqs[rows, m35_start[:, None] + np.arange(6)] = m35
+    ext_start = model.minus10_start - 3
+    seqs[has_ext, ext_start] = "T"
+    seqs[has_ext, ext_start + 1] = "G"
+    seqs[:, model.minus10_start : model.minus10_start + 6] = m10
+
+    up_segment = np.take_along_axis(seqs, up_cols, axis=1)
+    up_match = _match_fraction(up_segment, model.up_consensus)
+    effect_up = model.up_max_effect * np.clip(
+        (up_match - model.up_threshold) / (1 - model.up_threshold), 0, 1
+    )
+    effect_m35 = -_penalty(m35, model.minus35_consensus, model.minus35_penalties)
+    effect_m10 = -_penalty(m10, model.minus10_consensus, model.minus10_penalties)
+    effect_spacer = np.array([model.spacer_effects[s] for s in spacer])
+    ext_tg = (seqs[:, ext_start] == "T") & (seqs[:, ext_start + 1] == "G")
+    effect_ext = model.extended10_effect * ext_tg
+    disc = seqs[:, model.discriminator_start : model.tss_index]
+    effect_disc = -model.discriminator_gc_penalty * np.isin(disc, ["G", "C"]).sum(axis=1)
+
+    log_rate = model.offset + effect_up + effect_m35 + effect_m10 + effect_spacer
+    log_rate = log_rate + effect_ext + effect_disc
+    p = np.exp(log_rate)
+    true_expr = model.basal + model.vmax * p / (1 + p)
+    noise = rng.normal(0.0, model.noise_sigma, size=(n, 3))
+    reps = np.round(true_expr[:, None] * np.exp(noise), 4)
+
+    ids = [f"P{i:04d}" for i in range(n)]
+    sequences = ["".join(row) for row in seqs]
+    promoters = pd.DataFrame(
+        {
+            "id": ids,
+            "sequence": sequences,
+            "rep1": reps[:, 0],
+            "rep2": reps[:, 1],
+            "rep3": reps[:, 2],
+            "expression": np.round(np.log10(reps.mean(axis=1)), 4),
+        }
+    )
+    elements = pd.DataFrame(
+        {
+            "id": ids,
+            "up_planted": has_up,
+            "up_start": up_start,
+            "up_match": np.round(up_match, 4),
+            "minus35_start": m35_start,
+            "minus35_seq": ["".join(r) for r in m35],
+            "spacer_length": spacer,
+            "extended10_tg": ext_tg,
+            "minus10_start": model.minus10_start,
+            "minus10_seq": ["".join(r) for r in m10],
+            "discriminator_seq": ["".join(r) for r in disc],
+            "effect_up": np.round(effect_up, 4),
+            "effect_minus35": np.round(effect_m35, 4),
+            "effect_spacer": np.round(effect_spacer, 4),
+            "effect_extended10": np.round(effect_ext, 4),
+            "effect_minus10": np.round(effect_m10, 4),
+            "effect_discriminator": np.round(effect_disc, 4),
+            "true_expression": np.round(np.log10(true_expr), 4),
+        }
+    )
+    return promoters, elements
+
+
+def motif_table(model: PromoterModel | None = None) -> pd.DataFrame:
+    """The planted motifs as a tidy table: one row per element and motif position.
+
+    Positions are given relative to the transcription start site for the
+    optimal 17-nt spacer (the −35 box and UP element shift with the spacer).
+
+    Parameters
+    ----------
+    model : PromoterModel, optional
+        Defaults to ``PromoterModel()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``element``, ``motif_position`` (1-based), ``tss_position``,
+        ``consensus_base`` and ``effect`` (the mismatch penalty for the boxes;
+        the bonus of the whole element for the others).
+
+    Examples
+    --------
+    >>> table = motif_table()
+    >>> table.loc[table["element"] == "minus10", "consensus_base"].str.cat()
+    'TATAAT'
+    """
+    model = model or PromoterModel()
+
+    def tss_pos(index: int) -> int:
+        return index - model.tss_index + (1 if index >= model.tss_index else 0)
+
+    rows = []
+
+    def add(element: str, start: int, consensus: str, effects) -> None:
+        for j, (base, eff) in enumerate(zip(consensus, effects, strict=True)):
+            rows.append((element, j + 1, tss_pos(start + j), base, eff))
+
+    add("up_element", model.up_start(17), model.up_consensus,
+        [model.up_max_effect] * len(model.up_consensus))
+    add("minus35", model.minus35_start(17), model.minus35_consensus, model.minus35_penalties)
+    ext = model.minus10_start - 3
+    add("extended10", ext, "TG", [model.extended10_effect] * 2)
+    add("minus10", model.minus10_start, model.minus10_consensus, model.minus10_penalties)
+    add("discriminator", model.discriminator_start, "WWWWWW",
+        [model.discriminator_gc_penalty] * 6)
+    return pd.DataFrame(
+        rows, columns=["element", "motif_position", "tss_position", "consensus_base", "effect"]
+    )
+
+
+def add_raw_defects(promoters: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
+    """Return a messy copy of the library, as a sequencing core might deliver it.
+
+    The copy has replicate columns but no ``expression`` (the reader computes
+    it), and these defects, each at rows chosen with ``seed``:
+
+    * 5% of sequences in lowercase (valid once upper-cased);
+    * 40 sequences with a single ``N`` and 6 with more than 10% ``N``;
+    * 2 sequences with an invalid character (``X`` and ``-``);
+    * 4 sequences cut short (truncated reads);
+    * 15 exact duplicate rows and 3 duplicated ids with conflicting values;
+    * 60 missing replicate values and 8 promoters with no measurement at all.
+
+    Parameters
+    ----------
+    promoters : pandas.DataFrame
+        Output of :func:`simulate_promoters`.
+    seed : int, default=7
+        Seed for choosing the defective rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``sequence``, ``rep1``, ``rep2``, ``rep3``.
+    """
+    rng = np.random.default_rng(seed)
+    raw = promoters[["id", "sequence", "rep1", "rep2", "rep3"]].copy()
+    n = len(raw)
+    order = rng.permutation(n)
+    take = iter(np.split(order, np.cumsum([n // 20, 40, 6, 2, 4, 60, 8])))
+
+    seq = raw["sequence"].to_numpy(dtype=object)
+    for i in next(take):
+        seq[i] = seq[i].lower()
+    for i in next(take):
+        pos = rng.integers(0, len(seq[i]))
+        seq[i] = seq[i][:pos] + "N" + seq[i][pos + 1 :]
+    for i in next(take):
+        pos = rng.choice(len(seq[i]), size=15, replace=False)
+        chars = list(seq[i])
+        for p in pos:
+            chars[p] = "N"
+        seq[i] = "".join(chars)
+    for i, bad in zip(next(take), ["X", "-"], strict=True):
+        seq[i] = seq[i][:50] + bad + seq[i][51:]
+    for i in next(take):
+        seq[i] = seq[i][: int(rng.integers(40, 90))]
+    raw["sequence"] = seq
+
+    reps = raw[["rep1", "rep2", "rep3"]].to_numpy(copy=True)
+    for i in next(take):
+        reps[i, rng.integers(0, 3)] = np.nan
+    for i in next(take):
+        reps[i, :] = np.nan
+    raw[["rep1", "rep2", "rep3"]] = reps
+
+    exact = raw.iloc[rng.choice(n, size=15, replace=False)]
+    conflicting = raw.iloc[rng.choice(n, size=3, replace=False)].copy()
+    conflicting["rep1"] = np.round(conflicting["rep1"] * 3.0, 4)
+    raw = pd.concat([raw, exact, conflicting])
+    return raw.iloc[rng.permutation(len(raw))].reset_index(drop=True)
+
+
+def _write_fasta(ids, sequences, path: Path, line_width: int = 60) -> None:
+    """Write sequences as FASTA with fixed line width and '\\n' line ends."""
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for ident, seq in zip(ids, sequences, strict=True):
+            handle.write(f">{ident} simulated sigma70 promoter\n")
+            for start in range(0, len(seq), line_width):
+                handle.write(seq[start : start + line_width] + "\n")
+
+
+def write_dataset(out_dir: str | Path, n: int = 4000, seed: int = 2022) -> list[Path]:
+    """Simulate the library and write every file of the embedded dataset.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        Folder to write into (created if missing).
+    n : int, default=4000
+        Number of promoters.
+    seed : int, default=2022
+        Seed of the simulation.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model = PromoterModel()
+    promoters, elements = simulate_promoters(n=n, seed=seed, model=model)
+    raw = add_raw_defects(promoters)
+
+    csv = {"index": False, "lineterminator": "\n", "float_format": "%.4f"}
+    paths = {
+        "promoters": out / "promoters.csv",
+        "fasta": out / "promoters.fasta",
+        "raw": out / "promoters_raw.csv",
+        "raw_fasta": out / "promoters_raw.fasta",
+        "elements": out / "ground_truth_elements.csv",
+        "motifs": out / "ground_truth_motifs.csv",
+        "params": out / "simulation_parameters.json",
+    }
+    promoters.to_csv(paths["promoters"], **csv)
+    _write_fasta(promoters["id"], promoters["sequence"], paths["fasta"])
+    raw.to_csv(paths["raw"], **csv)
+    raw_seqs = raw.drop_duplicates("id")
+    _write_fasta(raw_seqs["id"], raw_seqs["sequence"], paths["raw_fasta"])
+    with open(paths["raw_fasta"], "a", encoding="utf-8", newline="\n") as handle:
+        handle.write(">P9999 simulated sigma70 promoter (truncated upload)\n")
+    elements.to_csv(paths["elements"], **csv)
+    motif_table(model).to_csv(paths["motifs"], **csv)
+    params = asdict(model) | {"n": n, "seed": seed, "raw_defects_seed": 7}
+    params["spacer_effects"] = {str(k): v for k, v in model.spacer_effects.items()}
+    params["spacer_probabilities"] = {str(k): v for k, v in model.spacer_probabilities.items()}
+    with open(paths["params"], "w", encoding="utf-8", newline="\n") as handle:
+        json.dump(params, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    return list(paths.values())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: ``python -m helpers.simulate --out data``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="data", help="output folder (default: data)")
+    parser.add_argument("--n", type=int, default=4000, help="number of promoters")
+    parser.add_argument("--seed", type=int, default=2022, help="random seed")
+    args = parser.parse_args(argv)
+    for path in write_dataset(args.out, n=args.n, seed=args.seed):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
