@@ -1,0 +1,956 @@
+"""Turn DNA sequences into numbers: k-mer counts, one-hot and composition features.
+
+Three scikit-learn transformers, each taking a list, numpy array or pandas
+Series of sequence strings (so they drop into a ``Pipeline`` or a
+``ColumnTransformer`` column):
+
+``KmerVectorizer``           sparse matrix of k-mer counts, presence or frequencies
+``OneHotSequenceEncoder``    dense position-aware one-hot matrix for equal-length sequences
+``CompositionFeatures``      length, GC content and base fractions
+
+and plain functions for one-off use: :func:`kmer_counts`, :func:`all_kmers`,
+:func:`gc_content`, :func:`reverse_complement`, :func:`canonical_kmer` and
+:func:`one_hot_encode`.
+
+The alphabet is ``A``, ``C``, ``G``, ``T`` plus ``N`` for an unknown base, in
+either case. Any other character raises a ``ValueError`` that names the row,
+the position and the character, so bad input is never silently dropped.
+
+How ``KmerVectorizer`` is fast
+------------------------------
+Each chunk of sequences is joined into one byte string, translated to base
+codes 0-3 with a lookup table, and laid out as a 2-D array (one row per
+sequence). The integer code of every k-mer (its base-4 number, which sorts
+like the k-mer string) is built for all windows at once by combining codes of
+shorter windows (1, 2, 4, ... bases), so it costs O(log k) passes. Each row of
+codes is then sorted in place (numpy's SIMD sort); equal neighbours are the
+repeated k-mers of that sequence, so one comparison pass gives the columns and
+counts of the sparse row, already in column order. No Python code runs per
+k-mer, and the output is written into arrays sized from an upper bound on the
+number of non-zeros, so memory stays proportional to the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from itertools import product
+from numbers import Integral
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+__all__ = [
+    "ALPHABET",
+    "KmerVectorizer",
+    "OneHotSequenceEncoder",
+    "CompositionFeatures",
+    "all_kmers",
+    "canonical_kmer",
+    "check_sequences",
+    "gc_content",
+    "kmer_counts",
+    "one_hot_encode",
+    "reverse_complement",
+]
+
+#: The four bases, in the order used for k-mer columns and one-hot blocks.
+ALPHABET: str = "ACGT"
+
+#: Largest supported k (4**15 columns is already about a billion).
+MAX_K: int = 15
+
+# Bytes -> base codes: A/C/G/T (any case) -> 0..3, N/n -> 4, everything else -> 255.
+_N_CODE = 4
+_BAD_CODE = 255
+_TABLE = bytearray([_BAD_CODE]) * 256
+for _i, _b in enumerate(ALPHABET):
+    _TABLE[ord(_b)] = _i
+    _TABLE[ord(_b.lower())] = _i
+_TABLE[ord("N")] = _N_CODE
+_TABLE[ord("n")] = _N_CODE
+_TABLE = bytes(_TABLE)
+
+_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+# Work on about this many bases at a time: large enough that per-chunk Python
+# overhead is negligible, small enough that temporaries stay in cache.
+_CHUNK_BASES = 1 << 18
+
+
+# --------------------------------------------------------------------------- #
+# Input validation
+# --------------------------------------------------------------------------- #
+
+
+def check_sequences(X: Any) -> list[str]:
+    """Return the sequences of ``X`` as a list of ``str``, or raise a clear error.
+
+    Parameters
+    ----------
+    X : list, tuple, numpy.ndarray, pandas.Series or one-column pandas.DataFrame
+        The sequences, one per row. A 2-D array or data frame must have exactly
+        one column (this is what ``ColumnTransformer`` passes for ``["sequence"]``).
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is a single string, has more than one column, or a row is not a
+        string (the message names the row).
+
+    Examples
+    --------
+    >>> check_sequences(pd.Series(["ACGT", "GGN"]))
+    ['ACGT', 'GGN']
+    >>> check_sequences("ACGT")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a list, array or Series of sequences, got a single str; wrap it in a list: ["ACGT"]
+    """
+    if isinstance(X, str | bytes):
+        shown = X if len(X) <= 20 else X[:17] + "..."
+        raise ValueError(
+            "expected a list, array or Series of sequences, got a single "
+            f"{type(X).__name__}; wrap it in a list: [{shown!r}]".replace("'", '"')
+        )
+    if isinstance(X, pd.DataFrame):
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"expected one column of sequences, got a DataFrame with {X.shape[1]} columns "
+                f"{list(X.columns)}; select the sequence column"
+            )
+        X = X.iloc[:, 0]
+    if isinstance(X, pd.Series):
+        seqs = X.tolist()
+    elif isinstance(X, np.ndarray):
+        if X.ndim == 2 and X.shape[1] == 1:
+            X = X[:, 0]
+        elif X.ndim != 1:
+            raise ValueError(
+                f"expected a 1-D array of sequences (or one column), got shape {X.shape}"
+            )
+        seqs = X.tolist()
+    elif isinstance(X, Iterable):
+        seqs = list(X)
+    else:
+        raise ValueError(f"expected a list, array or Series of sequences, got {type(X).__name__}")
+    if set(map(type, seqs)) - {str}:
+        for i, s in enumerate(seqs):
+            if not isinstance(s, str):
+                what = "a missing value" if _is_missing(s) else f"{type(s).__name__} {s!r}"
+                raise ValueError(f"row {i}: expected a sequence string, got {what}")
+        seqs = [str(s) for s in seqs]  # str subclasses, e.g. numpy.str_
+    return seqs
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _bad_character_error(seqs: Sequence[str], row: int) -> ValueError:
+    """Build the error for the first invalid character of ``seqs[row]``."""
+    seq = seqs[row]
+    for pos, ch in enumerate(seq):
+        if ch not in "ACGTNacgtn":
+            return ValueError(
+                f"row {row}, position {pos}: invalid character {ch!r}; sequences may "
+                "contain only A, C, G, T and N (either case)"
+            )
+    raise AssertionError(f"row {row} has no invalid character")  # pragma: no cover
+
+
+def _check_k(k: Any) -> tuple[int, int]:
+    """Validate ``k`` (an int or a ``(kmin, kmax)`` pair); return ``(kmin, kmax)``."""
+    if isinstance(k, Integral) and not isinstance(k, bool):
+        kmin = kmax = int(k)
+    elif (
+        isinstance(k, tuple | list)
+        and len(k) == 2
+        and all(isinstance(v, Integral) and not isinstance(v, bool) for v in k)
+    ):
+        kmin, kmax = int(k[0]), int(k[1])
+    else:
+        raise ValueError(f"k must be an int or a (kmin, kmax) pair of ints, got {k!r}")
+    if not 1 <= kmin <= kmax <= MAX_K:
+        raise ValueError(f"k must satisfy 1 <= kmin <= kmax <= {MAX_K}, got {k!r}")
+    return kmin, kmax
+
+
+# --------------------------------------------------------------------------- #
+# Small building blocks
+# --------------------------------------------------------------------------- #
+
+
+def all_kmers(k: int) -> list[str]:
+    """All ``4**k`` k-mers in lexicographic order (the column order of the encoders).
+
+    Examples
+    --------
+    >>> all_kmers(2)[:5]
+    ['AA', 'AC', 'AG', 'AT', 'CA']
+    >>> len(all_kmers(3))
+    64
+    """
+    kmin, _ = _check_k(k)
+    return ["".join(p) for p in product(ALPHABET, repeat=kmin)]
+
+
+def reverse_complement(seq: str) -> str:
+    """Reverse complement of a DNA sequence (case is kept, ``N`` stays ``N``).
+
+    Raises
+    ------
+    ValueError
+        If ``seq`` contains a character other than A, C, G, T, N (either case).
+
+    Examples
+    --------
+    >>> reverse_complement("AACGTN")
+    'NACGTT'
+    >>> reverse_complement("acgT")
+    'Acgt'
+    """
+    check = seq.translate(_COMPLEMENT)
+    for pos, ch in enumerate(check):
+        if ch not in "ACGTNacgtn":
+            raise ValueError(f"position {pos}: invalid character {seq[pos]!r} in sequence")
+    return check[::-1]
+
+
+def canonical_kmer(kmer: str) -> str:
+    """The canonical form of a k-mer: the smaller of it and its reverse complement.
+
+    A double-stranded DNA site reads as a k-mer on one strand and as its reverse
+    complement on the other; canonical k-mers count both as the same feature.
+
+    Examples
+    --------
+    >>> canonical_kmer("TTT"), canonical_kmer("AAA"), canonical_kmer("ACGT")
+    ('AAA', 'AAA', 'ACGT')
+    """
+    rc = reverse_complement(kmer.upper())
+    return min(kmer.upper(), rc)
+
+
+def gc_content(seq: str) -> float:
+    """Fraction of G and C among the called bases (A, C, G, T) of ``seq``.
+
+    ``N`` is ignored; a sequence without any called base gives ``0.0``.
+
+    Examples
+    --------
+    >>> gc_content("GGCA")
+    0.75
+    >>> gc_content("GCNN")
+    1.0
+    """
+    return float(CompositionFeatures().transform([seq])[0, 1])
+
+
+def kmer_counts(seq: str, k: int = 3, *, canonical: bool = False) -> dict[str, int]:
+    """Count the k-mers of one sequence (k-mers overlapping ``N`` are skipped).
+
+    Parameters
+    ----------
+    seq : str
+        A DNA sequence.
+    k : int, default=3
+        k-mer length.
+    canonical : bool, default=False
+        Merge each k-mer with its reverse complement (see :func:`canonical_kmer`).
+
+    Returns
+    -------
+    dict
+        k-mer -> count, only k-mers that occur, in lexicographic order.
+
+    Examples
+    --------
+    >>> kmer_counts("ACGTAC", k=2)
+    {'AC': 2, 'CG': 1, 'GT': 1, 'TA': 1}
+    >>> kmer_counts("AANAA", k=2)
+    {'AA': 2}
+    """
+    vec = KmerVectorizer(k=k, canonical=canonical)
+    row = vec.transform([seq])
+    names = vec.get_feature_names_out()
+    return {str(names[j]): int(c) for j, c in zip(row.indices, row.data, strict=True)}
+
+
+@lru_cache(maxsize=4)
+def _canonical_columns(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of canonical k-mers, and a map code -> canonical column (size 4**k + 1).
+
+    The last entry maps the "skip" code ``4**k`` to the number of canonical
+    columns, so skipped windows stay recognisable after the mapping. Both
+    arrays are cached and read-only; they take about 8 * 4**k bytes.
+    """
+    n = 4**k
+    dtype = np.uint16 if n < np.iinfo(np.uint16).max else np.uint32
+    codes = np.arange(n, dtype=np.int32)
+    # reverse complement of a code: complement each base (3 - b), reverse the digits
+    rc = np.zeros(n, dtype=np.int32)
+    rest = codes.copy()
+    for _ in range(k):
+        rc <<= 2
+        rc |= 3 - (rest & 3)
+        rest >>= 2
+    del rest
+    canon = np.minimum(codes, rc, out=rc)
+    keep = np.flatnonzero(canon == codes).astype(dtype)  # sorted canonical codes
+    del codes
+    col = np.empty(n + 1, dtype=dtype)
+    col[keep] = np.arange(len(keep), dtype=dtype)
+    col[:n] = col[canon]
+    col[n] = len(keep)
+    keep.flags.writeable = False
+    col.flags.writeable = False
+    return keep, col
+
+
+# --------------------------------------------------------------------------- #
+# Core: one chunk of sequences -> one CSR block per k
+# --------------------------------------------------------------------------- #
+
+
+def _encode_chunk(seqs: Sequence[str], lengths: np.ndarray, row0: int) -> tuple[np.ndarray, bool]:
+    """Base codes of a chunk as a 2-D uint8 array padded with N, and whether it has N.
+
+    ``row0`` is the index of the chunk's first row in the whole input (for errors).
+    """
+    width = int(lengths.max()) if len(lengths) else 0
+    if lengths.min() == width:
+        text = "".join(seqs)
+    else:
+        text = "".join(s.ljust(width, "N") for s in seqs)
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError as err:
+        row = err.start // width
+        raise _bad_character_error_at(seqs, row, row0) from None
+    codes = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8).reshape(len(seqs), width)
+    top = int(codes.max()) if codes.size else 0
+    if top == _BAD_CODE:
+        flat = int(np.argmax(codes.ravel() == _BAD_CODE))
+        raise _bad_character_error_at(seqs, flat // width, row0)
+    return codes, top == _N_CODE
+
+
+def _bad_character_error_at(seqs: Sequence[str], row: int, row0: int) -> ValueError:
+    err = _bad_character_error(seqs, row)
+    return ValueError(str(err).replace(f"row {row},", f"row {row + row0},", 1))
+
+
+def _window_codes(base: np.ndarray, k: int, dtype: type) -> np.ndarray:
+    """Base-4 code of every length-k window of each row of ``base`` (2-D, values 0..3).
+
+    Codes of windows of length 1, 2, 4, ... are built by doubling, and those
+    whose lengths add up to k are combined, so there are O(log k) passes. The
+    work is done on the flattened chunk (rows are short, and numpy pays a cost
+    per row on 2-D slices); windows that straddle two rows are computed but
+    never read: the result is a strided view that skips them, copied once.
+    """
+    n_rows, width = base.shape
+    flat = base.reshape(-1).astype(dtype)
+    pieces = {1: flat}
+    size = 1
+    while size * 2 <= k:
+        prev = pieces[size]
+        nxt = prev[:-size] << (2 * size)
+        nxt |= prev[size:]
+        size *= 2
+        pieces[size] = nxt
+    result, done = None, 0
+    for size in sorted(pieces, reverse=True):
+        if done + size > k:
+            continue
+        piece = pieces[size]
+        if result is None:
+            result, done = piece, size
+            continue
+        n_codes = flat.size - (done + size) + 1
+        combined = result[:n_codes] << (2 * size)
+        combined |= piece[done : done + n_codes]
+        result, done = combined, done + size
+    assert done == k
+    step = result.itemsize
+    rows = np.lib.stride_tricks.as_strided(
+        result, shape=(n_rows, width - k + 1), strides=(width * step, step), writeable=False
+    )
+    return rows.copy()
+
+
+def _chunk_block(
+    base: np.ndarray,
+    n_positions: np.ndarray | None,
+    k: int,
+    mode: str,
+    canonical_map: np.ndarray | None,
+    dtype: np.dtype,
+    out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays (non-zeros per row, column indices, values) of one chunk for one k.
+
+    ``n_positions`` are the flat positions of ``N`` in ``base`` (already set to
+    0 there); windows covering them are skipped. If ``out`` is given and has the
+    output dtype, the values are written into it and a view of it is returned.
+    """
+    n_rows, width = base.shape
+    n_windows = width - k + 1
+    if n_windows <= 0:
+        return np.zeros(n_rows, dtype=np.int64), np.empty(0, np.int32), np.empty(0, dtype)
+    skip = 4**k
+    code_dtype = np.uint16 if skip < np.iinfo(np.uint16).max else np.uint32
+    codes = _window_codes(base, k, code_dtype)
+    has_skip = n_positions is not None and len(n_positions) > 0
+    if has_skip:
+        # every window that covers an N (or the N padding of short rows) is skipped
+        rows, cols = np.divmod(n_positions, width)
+        for shift in range(k):
+            start = cols - shift
+            ok = (start >= 0) & (start < n_windows)
+            codes[rows[ok], start[ok]] = skip
+    if canonical_map is not None:
+        codes = canonical_map[codes]
+        skip = int(canonical_map[-1])
+    # sorting each row puts the repeats of a k-mer side by side, in column order
+    codes.sort(axis=1)
+    new = np.empty(codes.shape, dtype=bool)
+    flat_new = new.reshape(-1)
+    np.not_equal(codes.reshape(-1)[1:], codes.reshape(-1)[:-1], out=flat_new[1:])
+    flat_new[::n_windows] = True  # every row starts a run
+    columns = codes[new]
+    value_dtype = np.int64 if mode != "presence" else dtype
+    if out is None or out.dtype != value_dtype or has_skip or len(out) < len(columns):
+        out = np.empty(len(columns), dtype=value_dtype)
+    values = out[: len(columns)]
+    if mode == "presence":
+        row_nnz = np.count_nonzero(new, axis=1)
+        values.fill(1)
+    else:
+        starts = np.flatnonzero(new)
+        row_ends = np.searchsorted(starts, np.arange(1, n_rows + 1) * n_windows)
+        row_nnz = np.diff(row_ends, prepend=0)
+        # a run of equal codes lasts until the next run starts (the last one, to the end)
+        np.subtract(starts[1:], starts[:-1], out=values[:-1])
+        values[-1] = codes.size - starts[-1]
+    if has_skip:
+        keep = columns != skip
+        row_nnz -= codes[:, -1] == skip  # skipped windows sort last: one run per row
+        columns = columns[keep]
+        values = values[keep]
+    if mode == "frequency":
+        row_of = np.repeat(np.arange(n_rows), row_nnz)
+        totals = np.bincount(row_of, weights=values, minlength=n_rows)
+        values = values / totals[row_of]
+    return row_nnz, columns, values.astype(dtype, copy=False)
+
+
+def _kmer_matrix(
+    seqs: list[str], kmin: int, kmax: int, mode: str, canonical: bool, dtype: np.dtype
+) -> sp.csr_matrix:
+    """Sparse k-mer matrix of ``seqs`` for all k in ``kmin..kmax`` (blocks side by side)."""
+    n = len(seqs)
+    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=n)
+    ks = range(kmin, kmax + 1)
+    maps = {k: _canonical_columns(k)[1] for k in ks} if canonical else dict.fromkeys(ks)
+    widths = {k: (int(maps[k][-1]) if canonical else 4**k) for k in ks}
+    offsets = dict(zip(ks, np.cumsum([0] + [widths[k] for k in ks])[:-1], strict=True))
+    n_features = sum(widths.values())
+    # upper bound on non-zeros: each row has at most min(#windows, #columns) per k
+    bound = int(sum(np.minimum(np.clip(lengths - k + 1, 0, None), widths[k]).sum() for k in ks))
+    index_dtype = np.int32 if max(bound, n_features) < np.iinfo(np.int32).max else np.int64
+    indptr = np.zeros(n + 1, dtype=index_dtype)
+    indices = np.empty(bound, dtype=index_dtype)
+    data = np.empty(bound, dtype=dtype)
+    nnz = 0
+    for r0, r1 in _chunks(lengths):
+        chunk_len = lengths[r0:r1]
+        base, has_n = _encode_chunk(seqs[r0:r1], chunk_len, r0)
+        n_positions = None
+        if has_n:
+            base = base.copy()
+            n_positions = np.flatnonzero(base.ravel() == _N_CODE)
+            base.ravel()[n_positions] = 0
+        if kmin == kmax:
+            row_nnz, cols, vals = _chunk_block(
+                base, n_positions, kmin, mode, maps[kmin], dtype, out=data[nnz:]
+            )
+        else:
+            blocks = [_chunk_block(base, n_positions, k, mode, maps[k], dtype) for k in ks]
+            row_nnz, cols, vals = _hstack_blocks(blocks, [offsets[k] for k in ks])
+        m = len(cols)
+        indices[nnz : nnz + m] = cols
+        if not np.may_share_memory(vals, data):
+            data[nnz : nnz + m] = vals
+        np.cumsum(row_nnz, out=indptr[r0 + 1 : r1 + 1])
+        indptr[r0 + 1 : r1 + 1] += nnz
+        nnz += m
+    if nnz < bound:  # give back the unused tail without copying
+        indices.resize(nnz, refcheck=False)
+        data.resize(nnz, refcheck=False)
+    return sp.csr_matrix((data, indices, indptr), shape=(n, n_features), copy=False)
+
+
+def _hstack_blocks(
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], offsets: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Put per-k CSR blocks of the same rows side by side (columns shifted by offsets)."""
+    n_rows = len(blocks[0][0])
+    row_nnz = sum(b[0] for b in blocks)
+    total = int(row_nnz.sum())
+    cols = np.empty(total, dtype=np.int64)
+    vals = np.empty(total, dtype=blocks[0][2].dtype)
+    # position of each block's row segment in the merged rows
+    ends = np.cumsum(row_nnz)
+    row_start = ends - row_nnz
+    before = np.zeros(n_rows, dtype=np.int64)
+    for (nnz_b, cols_b, vals_b), off in zip(blocks, offsets, strict=True):
+        if not len(cols_b):
+            continue
+        seg_start = np.repeat(row_start + before, nnz_b)
+        local = np.arange(len(cols_b)) - np.repeat(np.cumsum(nnz_b) - nnz_b, nnz_b)
+        target = seg_start + local
+        cols[target] = cols_b.astype(np.int64) + off
+        vals[target] = vals_b
+        before += nnz_b
+    return row_nnz, cols, vals
+
+
+def _chunks(lengths: np.ndarray) -> Iterable[tuple[int, int]]:
+    """Row ranges whose padded size (rows x longest row) stays near ``_CHUNK_BASES``."""
+    n = len(lengths)
+    if n == 0:
+        return
+    if lengths.min() == lengths.max():
+        step = max(1, _CHUNK_BASES // max(1, int(lengths[0])))
+        for r0 in range(0, n, step):
+            yield r0, min(n, r0 + step)
+        return
+    r0, widest = 0, 0
+    for i, length in enumerate(lengths.tolist()):
+        widest_next = max(widest, length)
+        if i > r0 and (i - r0 + 1) * widest_next > _CHUNK_BASES:
+            yield r0, i
+            r0, widest_next = i, length
+        widest = widest_next
+    yield r0, n
+
+
+@lru_cache(maxsize=8)
+def _vocabulary(k_range: tuple[int, int], canonical: bool) -> Mapping[str, int]:
+    names = KmerVectorizer(k=k_range, canonical=canonical).get_feature_names_out()
+    return MappingProxyType({str(name): i for i, name in enumerate(names)})
+
+
+# --------------------------------------------------------------------------- #
+# Transformers
+# --------------------------------------------------------------------------- #
+
+_MODES = ("count", "presence", "frequency")
+
+
+class KmerVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Encode DNA sequences as a sparse matrix of k-mer counts.
+
+    Every sequence becomes one row; every possible k-mer (all ``4**k`` of them,
+    in lexicographic order, so train and test always share columns) is a column.
+
+    Parameters
+    ----------
+    k : int or (int, int), default=3
+        k-mer length, or a ``(kmin, kmax)`` pair to place the blocks for every k
+        from ``kmin`` to ``kmax`` side by side (at most 15).
+    mode : {"count", "presence", "frequency"}, default="count"
+        ``"count"``: how often each k-mer occurs; ``"presence"``: 1 if it occurs,
+        else 0; ``"frequency"``: counts divided by the number of counted k-mers
+        of the row (for a range of k, each k block sums to 1 separately).
+    canonical : bool, default=False
+        Merge each k-mer with its reverse complement into one column, named by
+        the lexicographically smaller of the two (see :func:`canonical_kmer`).
+    dtype : numpy dtype, default=None
+        Type of the values; ``None`` means ``int64`` for counts and presence and
+        ``float64`` for frequencies.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        Number of columns (set by ``fit``; ``transform`` also works unfitted,
+        because the columns do not depend on the data).
+    vocabulary_ : mapping
+        k-mer -> column index, like ``CountVectorizer.vocabulary_``.
+
+    Notes
+    -----
+    - Lowercase bases are counted like uppercase ones.
+    - A k-mer that overlaps an ``N`` is skipped (it is not counted anywhere), so a
+      row sums to ``L - k + 1`` minus the number of windows touching an ``N``.
+    - A sequence shorter than ``k`` gives an all-zero row.
+    - Any other character raises a ``ValueError`` naming the row, position and
+      character.
+    - The output is always a sparse matrix, also under
+      ``sklearn.set_config(transform_output="pandas")`` (a data frame of 4**k
+      dense columns is rarely what you want); call ``.toarray()`` if you need one.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer :
+        gives the same counts with ``analyzer="char", ngram_range=(k, k),
+        lowercase=False`` on clean sequences (only k-mers seen in training,
+        and much more slowly).
+
+    Examples
+    --------
+    >>> vec = KmerVectorizer(k=2)
+    >>> X = vec.fit_transform(["ACGT", "AAAA", "acgN"])
+    >>> X.shape
+    (3, 16)
+    >>> names = vec.get_feature_names_out()
+    >>> {str(names[j]): int(v) for j, v in zip(X[0].indices, X[0].data)}
+    {'AC': 1, 'CG': 1, 'GT': 1}
+    >>> int(X[1, vec.vocabulary_["AA"]]), int(X[2].sum())
+    (3, 2)
+    >>> KmerVectorizer(k=2, canonical=True).fit(["A"]).n_features_out_
+    10
+    """
+
+    def __init__(
+        self,
+        k: int | tuple[int, int] = 3,
+        *,
+        mode: str = "count",
+        canonical: bool = False,
+        dtype: Any = None,
+    ) -> None:
+        self.k = k
+        self.mode = mode
+        self.canonical = canonical
+        self.dtype = dtype
+
+    def _check_params(self) -> tuple[int, int, np.dtype]:
+        kmin, kmax = _check_k(self.k)
+        if self.mode not in _MODES:
+            raise ValueError(f"mode must be one of {_MODES}, got {self.mode!r}")
+        if not isinstance(self.canonical, bool | np.bool_):
+            raise ValueError(f"canonical must be True or False, got {self.canonical!r}")
+        if self.dtype is None:
+            dtype = np.dtype(np.float64 if self.mode == "frequency" else np.int64)
+        else:
+            dtype = np.dtype(self.dtype)
+            if self.mode == "frequency" and dtype.kind != "f":
+                raise ValueError(f"mode='frequency' needs a float dtype, got {dtype}")
+        return kmin, kmax, dtype
+
+    def fit(self, X: Any, y: Any = None) -> KmerVectorizer:
+        """Check the parameters and the sequences; nothing is learned from the data.
+
+        Parameters
+        ----------
+        X : list, array or Series of str
+            Sequences (validated like in :meth:`transform`).
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        check_sequences(X)
+        self.n_features_out_ = self._n_features()
+        return self
+
+    def transform(self, X: Any) -> sp.csr_matrix:
+        """Encode sequences as a sparse k-mer matrix.
+
+        Parameters
+        ----------
+        X : list, array or Series of str
+            Sequences; A, C, G, T and N in either case.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_sequences, n_features)
+            Sorted column indices, no explicit zeros.
+
+        Raises
+        ------
+        ValueError
+            On a character other than A, C, G, T, N, naming row, position and
+            character; on input that is not a collection of strings.
+        """
+        kmin, kmax, dtype = self._check_params()
+        seqs = check_sequences(X)
+        return _kmer_matrix(seqs, kmin, kmax, self.mode, bool(self.canonical), dtype)
+
+    def fit_transform(self, X: Any, y: Any = None) -> sp.csr_matrix:
+        """Fit and transform in one step (the same as ``transform``)."""
+        return self.fit(X).transform(X)
+
+    def _n_features(self) -> int:
+        kmin, kmax = _check_k(self.k)
+        if self.canonical:
+            return sum(len(_canonical_columns(k)[0]) for k in range(kmin, kmax + 1))
+        return sum(4**k for k in range(kmin, kmax + 1))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The k-mer of each column.
+
+        Returns
+        -------
+        numpy.ndarray of str (object dtype)
+            Lexicographic within each k, blocks in increasing k; canonical
+            k-mers are named by the smaller of the k-mer and its reverse complement.
+        """
+        kmin, kmax = _check_k(self.k)
+        names: list[str] = []
+        for k in range(kmin, kmax + 1):
+            kmers = all_kmers(k)
+            if self.canonical:
+                keep = _canonical_columns(k)[0]
+                kmers = [kmers[i] for i in keep]
+            names.extend(kmers)
+        return np.asarray(names, dtype=object)
+
+    @property
+    def vocabulary_(self) -> Mapping[str, int]:
+        """Read-only mapping k-mer -> column index (like ``CountVectorizer.vocabulary_``)."""
+        return _vocabulary(_check_k(self.k), bool(self.canonical))
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = False
+        return tags
+
+
+class OneHotSequenceEncoder(TransformerMixin, BaseEstimator):
+    """One-hot encode equal-length sequences, keeping the position of every base.
+
+    Each base becomes four columns (A, C, G, T) with a single 1, so a sequence
+    of length L becomes ``L * 4`` columns named ``pos0_A, pos0_C, ..., posL-1_T``
+    (positions counted from 0). Unlike k-mer counts, this keeps *where* a base
+    is, which position-aware models and in-silico mutagenesis need.
+
+    Parameters
+    ----------
+    n_value : float, default=0.0
+        Value of all four columns at an ``N``: ``0.0`` (an all-zero block, "no
+        information") or ``0.25`` (a uniform guess).
+    dtype : numpy dtype, default=numpy.float64
+        Type of the output.
+
+    Attributes
+    ----------
+    sequence_length_ : int
+        The length every sequence must have, learned by ``fit``.
+    n_features_out_ : int
+        ``4 * sequence_length_``.
+
+    Raises
+    ------
+    ValueError
+        In ``fit`` if the sequences have different lengths (naming the first row
+        that differs), in ``transform`` if a length differs from the fitted one,
+        and on characters other than A, C, G, T, N.
+
+    See Also
+    --------
+    one_hot_encode : the same as a 3-D ``(n, L, 4)`` array.
+
+    Examples
+    --------
+    >>> enc = OneHotSequenceEncoder()
+    >>> enc.fit_transform(["ACG", "TTN"])
+    array([[1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 1., 0.],
+           [0., 0., 0., 1., 0., 0., 0., 1., 0., 0., 0., 0.]])
+    >>> enc.get_feature_names_out()[:5].tolist()
+    ['pos0_A', 'pos0_C', 'pos0_G', 'pos0_T', 'pos1_A']
+    """
+
+    def __init__(self, *, n_value: float = 0.0, dtype: Any = np.float64) -> None:
+        self.n_value = n_value
+        self.dtype = dtype
+
+    def fit(self, X: Any, y: Any = None) -> OneHotSequenceEncoder:
+        """Learn (and check) the common sequence length.
+
+        Returns
+        -------
+        self
+        """
+        seqs = check_sequences(X)
+        if not seqs:
+            raise ValueError("cannot fit on zero sequences")
+        self.sequence_length_ = _common_length(seqs)
+        self.n_features_out_ = 4 * self.sequence_length_
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """One-hot encode sequences of the fitted length.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_sequences, 4 * sequence_length_)
+        """
+        if not hasattr(self, "sequence_length_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError(
+                "This OneHotSequenceEncoder instance is not fitted yet; call fit first."
+            )
+        seqs = check_sequences(X)
+        length = _common_length(seqs, expected=self.sequence_length_)
+        cube = one_hot_encode(seqs, n_value=self.n_value, dtype=self.dtype, length=length)
+        return cube.reshape(len(seqs), 4 * length)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Column names ``pos{i}_{base}``, positions from 0."""
+        if not hasattr(self, "sequence_length_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("This OneHotSequenceEncoder instance is not fitted yet.")
+        return np.asarray(
+            [f"pos{i}_{b}" for i in range(self.sequence_length_) for b in ALPHABET],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+def _common_length(seqs: Sequence[str], expected: int | None = None) -> int:
+    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+    if expected is not None:
+        target = expected
+    else:
+        target = int(lengths[0]) if len(lengths) else 0
+    differ = np.flatnonzero(lengths != target)
+    if len(differ):
+        i = int(differ[0])
+        where = "the fitted length" if expected is not None else "row 0"
+        how_many = "1 row differs" if len(differ) == 1 else f"{len(differ)} rows differ"
+        raise ValueError(
+            f"one-hot encoding needs sequences of equal length: row {i} has length "
+            f"{lengths[i]}, {where} is {target} ({how_many}); trim or pad the sequences "
+            "first, or use KmerVectorizer"
+        )
+    return target
+
+
+def one_hot_encode(
+    seqs: Any, *, n_value: float = 0.0, dtype: Any = np.float64, length: int | None = None
+) -> np.ndarray:
+    """One-hot encode equal-length sequences as an ``(n, L, 4)`` array (A, C, G, T).
+
+    Parameters
+    ----------
+    seqs : list, array or Series of str
+        Sequences of equal length.
+    n_value : float, default=0.0
+        Value of the four channels at an ``N``.
+    dtype : numpy dtype, default=numpy.float64
+    length : int, optional
+        Required length; by default the length of the first sequence.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_sequences, L, 4)
+
+    Examples
+    --------
+    >>> one_hot_encode(["AC", "gN"])[:, :, 2]
+    array([[0., 0.],
+           [1., 0.]])
+    """
+    seqs = check_sequences(seqs)
+    if not seqs:
+        return np.zeros((0, length or 0, 4), dtype=dtype)
+    length = _common_length(seqs, expected=length)
+    if length == 0:
+        return np.zeros((len(seqs), 0, 4), dtype=dtype)
+    lengths = np.full(len(seqs), length, dtype=np.int64)
+    base, _ = _encode_chunk(seqs, lengths, 0)
+    table = np.zeros((5, 4), dtype=dtype)
+    table[np.arange(4), np.arange(4)] = 1
+    table[_N_CODE] = n_value
+    return table[base]
+
+
+class CompositionFeatures(TransformerMixin, BaseEstimator):
+    """Sequence composition: length, GC content and the fraction of each base.
+
+    Columns: ``length``, ``gc_content`` (G + C over A + C + G + T, ``N``
+    ignored, 0.0 if there is no called base), ``frac_A``, ``frac_C``,
+    ``frac_G``, ``frac_T`` and ``frac_N`` (each over the full length, so they sum
+    to 1 for a non-empty sequence).
+
+    Examples
+    --------
+    >>> CompositionFeatures().fit_transform(["GGCA", "ATNN"]).round(3)
+    array([[4.  , 0.75, 0.25, 0.25, 0.5 , 0.  , 0.  ],
+           [4.  , 0.  , 0.25, 0.  , 0.  , 0.25, 0.5 ]])
+    >>> CompositionFeatures().get_feature_names_out()[:2].tolist()
+    ['length', 'gc_content']
+    """
+
+    feature_names = ("length", "gc_content", "frac_A", "frac_C", "frac_G", "frac_T", "frac_N")
+
+    def fit(self, X: Any, y: Any = None) -> CompositionFeatures:
+        """Check the input; nothing is learned. Returns self."""
+        check_sequences(X)
+        self.n_features_out_ = len(self.feature_names)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Composition of each sequence.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_sequences, 7)
+        """
+        seqs = check_sequences(X)
+        n = len(seqs)
+        lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=n)
+        counts = np.zeros((n, 5), dtype=np.int64)
+        for r0, r1 in _chunks(lengths):
+            base, _ = _encode_chunk(seqs[r0:r1], lengths[r0:r1], r0)
+            if base.size == 0:
+                continue
+            padded = lengths[r0:r1].min() < base.shape[1]
+            rows = np.repeat(np.arange(r1 - r0), base.shape[1])
+            flat = np.bincount(rows * 5 + base.ravel(), minlength=(r1 - r0) * 5)
+            counts[r0:r1] = flat.reshape(r1 - r0, 5)
+            if padded:  # N padding of shorter rows is not part of the sequence
+                counts[r0:r1, 4] -= base.shape[1] - lengths[r0:r1]
+        called = counts[:, :4].sum(axis=1)
+        out = np.zeros((n, 7), dtype=np.float64)
+        out[:, 0] = lengths
+        np.divide(counts[:, 1] + counts[:, 2], called, out=out[:, 1], where=called > 0)
+        np.divide(counts, lengths[:, None], out=out[:, 2:], where=lengths[:, None] > 0)
+        return out
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Column names (see the class docstring)."""
+        return np.asarray(self.feature_names, dtype=object)
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = False
+        return tags
