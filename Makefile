@@ -10,7 +10,7 @@ STAMP   = $(VENV)/.installed
 SEQ2EXPR_DATA_DIR ?= $(if $(wildcard ../shared/data/real),$(abspath ../shared/data/real),)
 export SEQ2EXPR_DATA_DIR
 
-.PHONY: venv book strict-book test lint format data budget bench execute clean
+.PHONY: venv book strict-book test lint format data budget bench execute browser-check clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ budget: $(STAMP)  ## per-chapter time and memory budget
 
 bench: $(STAMP)  ## performance benchmarks (not tests)
 	$(BIN)/python benchmarks/bench_kmers.py
+
+browser-check: $(STAMP)  ## headless-Chromium check of _build/html (after make book)
+	$(BIN)/python tests/browser/check_book_html.py
 
 clean:
 	$(BIN)/jupyter-book clean --all . || true

@@ -10,6 +10,7 @@ The chapters import from the submodules, each of which holds one concept:
 ``helpers.interpret``   importance tables, k-mer to motif mapping, in-silico mutagenesis
 ``helpers.plotting``    shared figures
 ``helpers.datasets``    downloads of published datasets (pooch, SHA-256 checked)
+``helpers.report``      the "use your own data" pipeline that writes a coursework report
 ``helpers.notebook``    one call that sets display options and seeds for a chapter
 """
 
