@@ -1,0 +1,440 @@
+"""Shared figure functions (seaborn / matplotlib).
+
+SHARED FILE, APPEND-ONLY: several engineers add functions here (evaluation,
+issue 4; interpretation, issue 5). Add your functions at the end under a
+comment naming your chapter; do not edit or reorder others' functions.
+
+Conventions: every function takes plain arrays or tidy tables (no fitted
+models), accepts an optional ``ax`` and returns the ``matplotlib.axes.Axes``
+it drew on, so chapters can combine figures and tests can check them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+
+# --- evaluation (chapters 04 and 05, issue 4) ---------------------------------
+
+
+def _new_ax(ax: Axes | None, figsize: tuple[float, float] = (4.5, 4.0)) -> Axes:
+    """Return ``ax`` or a fresh axes of the given size."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_observed_vs_predicted(
+    y_true, y_pred, ax: Axes | None = None, title: str | None = None, label: str = "expression"
+) -> Axes:
+    """Scatter of measured against predicted values, with the identity line.
+
+    Points on the dashed diagonal are perfect predictions; a cloud flatter
+    than the diagonal means the model shrinks towards the mean.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n,)
+        Measured and predicted values.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+    title : str, optional
+        Axes title.
+    label : str, default="expression"
+        Name of the quantity, used in the axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_observed_vs_predicted([1, 2, 3], [1.1, 1.9, 3.2], title="toy")
+    >>> ax.get_xlabel()
+    'predicted expression'
+    >>> plt.close("all")
+    """
+    yt = np.asarray(y_true, dtype=float)
+    yp = np.asarray(y_pred, dtype=float)
+    ax = _new_ax(ax)
+    sns.scatterplot(x=yp, y=yt, s=10, alpha=0.4, edgecolor=None, ax=ax)
+    lo = float(min(yt.min(), yp.min()))
+    hi = float(max(yt.max(), yp.max()))
+    ax.plot([lo, hi], [lo, hi], ls="--", color="0.3", lw=1)
+    ax.set_xlabel(f"predicted {label}")
+    ax.set_ylabel(f"measured {label}")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_residuals(
+    y_true, y_pred, ax: Axes | None = None, title: str | None = None, label: str = "expression"
+) -> Axes:
+    """Residuals (measured − predicted) against predicted values.
+
+    A good model leaves a structureless band around zero; a trend or a funnel
+    shows what the model misses (e.g. saturation at high expression).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n,)
+        Measured and predicted values.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+    title : str, optional
+        Axes title.
+    label : str, default="expression"
+        Name of the quantity, used in the axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_residuals([1, 2, 3], [1.1, 1.9, 3.2])
+    >>> ax.get_ylabel()
+    'residual (measured − predicted)'
+    >>> plt.close("all")
+    """
+    yt = np.asarray(y_true, dtype=float)
+    yp = np.asarray(y_pred, dtype=float)
+    ax = _new_ax(ax)
+    sns.scatterplot(x=yp, y=yt - yp, s=10, alpha=0.4, edgecolor=None, ax=ax)
+    ax.axhline(0, ls="--", color="0.3", lw=1)
+    ax.set_xlabel(f"predicted {label}")
+    ax.set_ylabel("residual (measured − predicted)")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_model_scores(
+    table: pd.DataFrame,
+    metric: str = "pearson_r",
+    ceiling: float | None = None,
+    errors: Mapping[str, tuple[float, float]] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bar chart of one metric per model, optionally against a ceiling.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model (model names as the index), e.g. the output of
+        :func:`helpers.evaluation.compare_models`.
+    metric : str, default="pearson_r"
+        Column to plot.
+    ceiling : float, optional
+        Draw a vertical dashed line here (e.g. the noise ceiling).
+    errors : mapping of str to (low, high), optional
+        Confidence interval per model name, drawn as error bars.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"r2": [0.8, 0.3]}, index=["good", "weak"])
+    >>> ax = plot_model_scores(table, metric="r2", ceiling=0.95)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['good', 'weak']
+    >>> plt.close("all")
+    """
+    if metric not in table.columns:
+        raise ValueError(f"table has no column {metric!r}; columns: {list(table.columns)}.")
+    ax = _new_ax(ax, figsize=(6.0, 0.45 * len(table) + 1.2))
+    names = [str(name) for name in table.index]
+    values = table[metric].to_numpy(dtype=float)
+    positions = np.arange(len(names))
+    xerr = None
+    if errors is not None:
+        lows = np.array([errors[name][0] for name in names])
+        highs = np.array([errors[name][1] for name in names])
+        xerr = np.vstack([values - lows, highs - values])
+    ax.barh(positions, values, xerr=xerr, color=sns.color_palette()[0], capsize=3)
+    ax.set_yticks(positions, names)
+    ax.invert_yaxis()
+    if ceiling is not None:
+        ax.axvline(ceiling, ls="--", color="C3", lw=1.5, label=f"noise ceiling ({ceiling:.3f})")
+        ax.legend(loc="lower right")
+    ax.set_xlabel(metric)
+    return ax
+
+
+# --- interpretation (chapter 06, issue 5) -------------------------------------
+
+#: Colour of each planted element in chapter 06's figures (``none``: not planted).
+ELEMENT_COLORS: dict[str, str] = {
+    "minus10": "#d62728",
+    "extended10": "#ff7f0e",
+    "minus35": "#1f77b4",
+    "up_element": "#2ca02c",
+    "discriminator": "#9467bd",
+    "none": "#b0b0b0",
+}
+
+
+def plot_importance_bars(
+    table: pd.DataFrame,
+    *,
+    top: int = 20,
+    elements: Mapping[str, str] | None = None,
+    xlabel: str = "importance",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bar chart of the best-ranked features, best on top.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``rank``, ``feature``, ``importance`` and optionally ``std``
+        (drawn as error bars), e.g. from
+        :func:`helpers.interpret.importance_table`.
+    top : int, default=20
+        Number of features to draw.
+    elements : mapping of str to str, optional
+        Feature to planted element (e.g. from
+        :func:`helpers.interpret.map_kmers_to_motifs`); bars are coloured by
+        element with :data:`ELEMENT_COLORS` and a legend is added.
+    xlabel : str, default="importance"
+        Label of the value axis.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"rank": [1, 2], "feature": ["TATAA", "GGCCC"],
+    ...                       "importance": [0.3, 0.01]})
+    >>> ax = plot_importance_bars(table, elements={"TATAA": "minus10"})
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['TATAA', 'GGCCC']
+    >>> plt.close("all")
+    """
+    for column in ("rank", "feature", "importance"):
+        if column not in table.columns:
+            raise ValueError(f"table has no column {column!r}; columns: {list(table.columns)}")
+    head = table.nsmallest(top, "rank")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 0.22 * len(head) + 1.0))
+    labels = head["feature"].astype(str).tolist()
+    if elements is None:
+        groups = ["none"] * len(labels)
+        colors = [sns.color_palette()[0]] * len(labels)
+    else:
+        groups = [elements.get(label, "none") for label in labels]
+        colors = [ELEMENT_COLORS.get(group, "#b0b0b0") for group in groups]
+    positions = np.arange(len(labels))
+    xerr = head["std"].to_numpy(dtype=float) if "std" in head.columns else None
+    ax.barh(
+        positions,
+        head["importance"].to_numpy(dtype=float),
+        xerr=xerr,
+        color=colors,
+        error_kw={"lw": 0.8, "capsize": 2},
+    )
+    ax.set_yticks(positions, labels, fontfamily="monospace")
+    ax.invert_yaxis()
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    if elements is not None:
+        from matplotlib.patches import Patch
+
+        present = [g for g in ELEMENT_COLORS if g in set(groups)]
+        ax.legend(
+            handles=[Patch(color=ELEMENT_COLORS[g], label=g) for g in present],
+            loc="lower right",
+            fontsize="small",
+        )
+    return ax
+
+
+#: Short labels of the planted elements, for marking spans above sequence plots.
+ELEMENT_LABELS: dict[str, str] = {
+    "minus10": "−10",
+    "extended10": "TG",
+    "minus35": "−35",
+    "up_element": "UP",
+    "discriminator": "disc.",
+}
+
+
+def _mark_spans(ax: Axes, spans: Mapping[str, tuple[int, int]], y: float) -> None:
+    """Draw each (start, stop) span as a coloured bar at height ``y`` (data units)."""
+    for name, (start, stop) in spans.items():
+        color = ELEMENT_COLORS.get(name, "0.3")
+        ax.plot(
+            [start - 0.5, stop - 0.5],
+            [y, y],
+            color=color,
+            lw=4,
+            solid_capstyle="butt",
+            clip_on=False,
+        )
+        ax.text(
+            (start + stop - 1) / 2,
+            y,
+            ELEMENT_LABELS.get(name, name),
+            color=color,
+            ha="center",
+            va="bottom",
+            fontsize="small",
+            clip_on=False,
+        )
+
+
+def plot_mutagenesis_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    sequence: str | None = None,
+    spans: Mapping[str, tuple[int, int]] | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Heatmap of predicted substitution effects (bases x positions).
+
+    Blue cells are substitutions predicted to lower the output, red ones to
+    raise it; reference bases are 0. Planted elements are marked above.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Rows: bases; columns: 0-based positions; e.g. from
+        :func:`helpers.interpret.mutagenesis_matrix`.
+    sequence : str, optional
+        The scanned sequence; reference cells get a dot.
+    spans : mapping of str to (int, int), optional
+        Element name to 0-based ``(start, stop)``, e.g. from
+        :func:`helpers.interpret.planted_spans`.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> matrix = pd.DataFrame([[0.0, -1.0], [0.5, 0.0]], index=["A", "T"], columns=[0, 1])
+    >>> ax = plot_mutagenesis_heatmap(matrix, sequence="AT", spans={"minus10": (0, 2)})
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['A', 'T']
+    >>> plt.close("all")
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4.0, 0.1 * matrix.shape[1] + 1.5), 2.4))
+    values = matrix.to_numpy(dtype=float)
+    limit = float(np.abs(values).max()) or 1.0
+    positions = np.asarray(matrix.columns, dtype=int)
+    image = ax.imshow(
+        values,
+        aspect="auto",
+        cmap="RdBu_r",
+        vmin=-limit,
+        vmax=limit,
+        extent=(positions[0] - 0.5, positions[-1] + 0.5, len(matrix) - 0.5, -0.5),
+        interpolation="nearest",
+    )
+    ax.set_yticks(range(len(matrix)), [str(b) for b in matrix.index])
+    ax.grid(False)
+    if sequence is not None:
+        rows = {str(b): i for i, b in enumerate(matrix.index)}
+        xs = [p for p in positions if sequence[p] in rows]
+        ax.scatter(xs, [rows[sequence[p]] for p in xs], s=2, color="0.2")
+    if spans:
+        _mark_spans(ax, spans, y=-0.9)
+    ax.set_xlabel("position (0-based)")
+    ax.figure.colorbar(image, ax=ax, label="predicted effect", fraction=0.03, pad=0.01)
+    if title:
+        ax.set_title(title, pad=14)
+    return ax
+
+
+def plot_mutagenesis_logo(
+    matrix: pd.DataFrame,
+    sequence: str,
+    *,
+    spans: Mapping[str, tuple[int, int]] | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Sequence logo of importance: each reference base scaled by its effect.
+
+    The height of the base at a position is minus the mean predicted effect
+    of the three substitutions there: tall letters above the axis are bases
+    whose loss lowers the prediction (the model "needs" them), letters below
+    are bases whose loss raises it. Drawn with logomaker (Tareen & Kinney
+    2020).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Rows: bases; columns: positions; from
+        :func:`helpers.interpret.mutagenesis_matrix`.
+    sequence : str
+        The scanned (reference) sequence.
+    spans : mapping of str to (int, int), optional
+        Planted elements to mark, as in :func:`plot_mutagenesis_heatmap`.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> matrix = pd.DataFrame([[0.0, -1.0], [0.5, 0.0]], index=["A", "T"], columns=[0, 1])
+    >>> ax = plot_mutagenesis_logo(matrix, "AT")
+    >>> ax.get_ylabel()
+    'importance (−mean effect)'
+    >>> plt.close("all")
+    """
+    import logomaker
+
+    if len(sequence) != matrix.shape[1]:
+        raise ValueError(
+            f"sequence has length {len(sequence)} but matrix has {matrix.shape[1]} positions"
+        )
+    n_alt = max(len(matrix.index) - 1, 1)
+    importance = -matrix.to_numpy(dtype=float).sum(axis=0) / n_alt
+    positions = np.asarray(matrix.columns, dtype=int)
+    bases = [str(b) for b in matrix.index]
+    heights = pd.DataFrame(0.0, index=positions, columns=bases)
+    for j, (pos, base) in enumerate(zip(positions, sequence, strict=True)):
+        if base in heights.columns:
+            heights.loc[pos, base] = importance[j]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4.0, 0.1 * len(positions) + 1.0), 2.2))
+    logomaker.Logo(heights, ax=ax, color_scheme="classic")
+    ax.axhline(0, color="0.3", lw=0.6)
+    ax.set_ylabel("importance (−mean effect)")
+    ax.set_xlabel("position (0-based)")
+    if spans:
+        top = float(max(heights.to_numpy().max(), 0.0))
+        _mark_spans(ax, spans, y=top * 1.08 if top > 0 else 0.1)
+    if title:
+        ax.set_title(title, pad=14)
+    return ax
