@@ -318,14 +318,17 @@ def motif_table(model: PromoterModel | None = None) -> pd.DataFrame:
         for j, (base, eff) in enumerate(zip(consensus, effects, strict=True)):
             rows.append((element, j + 1, tss_pos(start + j), base, eff))
 
-    add("up_element", model.up_start(17), model.up_consensus,
-        [model.up_max_effect] * len(model.up_consensus))
+    add(
+        "up_element",
+        model.up_start(17),
+        model.up_consensus,
+        [model.up_max_effect] * len(model.up_consensus),
+    )
     add("minus35", model.minus35_start(17), model.minus35_consensus, model.minus35_penalties)
     ext = model.minus10_start - 3
     add("extended10", ext, "TG", [model.extended10_effect] * 2)
     add("minus10", model.minus10_start, model.minus10_consensus, model.minus10_penalties)
-    add("discriminator", model.discriminator_start, "WWWWWW",
-        [model.discriminator_gc_penalty] * 6)
+    add("discriminator", model.discriminator_start, "WWWWWW", [model.discriminator_gc_penalty] * 6)
     return pd.DataFrame(
         rows, columns=["element", "motif_position", "tss_position", "consensus_base", "effect"]
     )
@@ -395,7 +398,7 @@ def add_raw_defects(promoters: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
 
 
 def _write_fasta(ids, sequences, path: Path, line_width: int = 60) -> None:
-    """Write sequences as FASTA with fixed line width and '\\n' line ends."""
+    """Write sequences as FASTA with fixed line width and Unix line ends."""
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         for ident, seq in zip(ids, sequences, strict=True):
             handle.write(f">{ident} simulated sigma70 promoter\n")
