@@ -212,7 +212,8 @@ def reverse_complement(seq: str) -> str:
     Raises
     ------
     ValueError
-        If ``seq`` contains a character other than A, C, G, T, N (either case).
+        If ``seq`` is not a ``str`` (e.g. a list of sequences) or contains a
+        character other than A, C, G, T, N (either case).
 
     Examples
     --------
@@ -220,7 +221,16 @@ def reverse_complement(seq: str) -> str:
     'NACGTT'
     >>> reverse_complement("acgT")
     'Acgt'
+    >>> reverse_complement(["ACGT"])
+    Traceback (most recent call last):
+    ...
+    ValueError: expected one sequence as a str, got list; for several sequences use [reverse_complement(s) for s in seqs]
     """
+    if not isinstance(seq, str):
+        raise ValueError(
+            f"expected one sequence as a str, got {type(seq).__name__}; for several "
+            "sequences use [reverse_complement(s) for s in seqs]"
+        )
     check = seq.translate(_COMPLEMENT)
     for pos, ch in enumerate(check):
         if ch not in "ACGTNacgtn":
@@ -761,7 +771,8 @@ class OneHotSequenceEncoder(TransformerMixin, BaseEstimator):
     Raises
     ------
     ValueError
-        In ``fit`` if the sequences have different lengths (naming the first row
+        In ``fit`` if there are no sequences, if they are empty (length 0: no
+        columns to learn from) or have different lengths (naming the first row
         that differs), in ``transform`` if a length differs from the fitted one,
         and on characters other than A, C, G, T, N.
 
@@ -793,7 +804,13 @@ class OneHotSequenceEncoder(TransformerMixin, BaseEstimator):
         seqs = check_sequences(X)
         if not seqs:
             raise ValueError("cannot fit on zero sequences")
-        self.sequence_length_ = _common_length(seqs)
+        length = _common_length(seqs)
+        if length == 0:
+            raise ValueError(
+                f"cannot fit on empty sequences: all {len(seqs)} have length 0, which "
+                "gives a matrix with no columns; check the sequence column"
+            )
+        self.sequence_length_ = length
         self.n_features_out_ = 4 * self.sequence_length_
         return self
 

@@ -38,9 +38,47 @@ METRICS: tuple[str, ...] = ("mse", "rmse", "mae", "r2", "pearson_r", "spearman_r
 HIGHER_IS_BETTER: frozenset[str] = frozenset({"r2", "pearson_r", "spearman_rho"})
 
 
+def _first_non_numeric(values) -> tuple[tuple[int, ...], object] | None:
+    """Index and value of the first element of ``values`` that is not a number.
+
+    ``None`` if there is none, or if ``values`` is ragged (rows of different
+    lengths), which numpy cannot lay out as an array at all.
+    """
+    for index, value in np.ndenumerate(np.asarray(values, dtype=object)):
+        if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str | bytes):
+            return None
+        try:
+            float(value if value is not None else "nan")
+        except (TypeError, ValueError):
+            return index, value
+    return None
+
+
+def _as_float_array(values, name: str) -> np.ndarray:
+    """Return ``values`` as a float array or raise a ValueError naming it and the bad value."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as err:
+        try:
+            bad = _first_non_numeric(values)
+        except (TypeError, ValueError):  # e.g. ragged rows: numpy cannot even hold them
+            bad = None
+        if bad is None:
+            raise ValueError(f"{name} could not be read as numbers: {err}") from None
+        index, value = bad
+        if len(index) == 2:
+            where = f"row {index[0]}, column {index[1]}"
+        else:
+            where = f"position {', '.join(map(str, index)) or 0}"
+        raise ValueError(
+            f"{name} must contain numbers, got {value!r} at {where}; convert "
+            "the column to numbers first (e.g. pandas.to_numeric)."
+        ) from None
+
+
 def _as_1d_float(values, name: str) -> np.ndarray:
     """Return ``values`` as a 1-D float array or raise a ValueError naming it."""
-    arr = np.asarray(values, dtype=float)
+    arr = _as_float_array(values, name)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
@@ -131,8 +169,9 @@ def regression_report(
     Raises
     ------
     ValueError
-        If the lengths differ, fewer than 2 values are given, either array has
-        NaN or infinite values, or ``y_true`` is constant.
+        If either array holds something other than numbers (naming the array
+        and the first such value), the lengths differ, fewer than 2 values are
+        given, either array has NaN or infinite values, or ``y_true`` is constant.
 
     See Also
     --------
@@ -242,6 +281,23 @@ class NoiseCeiling:
     n_incomplete: int
 
 
+def _check_transformed(raw: np.ndarray, values: np.ndarray) -> None:
+    """Raise if ``transform`` changed the shape or turned a measured value into NaN."""
+    if values.shape != raw.shape:
+        raise ValueError(
+            f"transform must work element-wise: it turned replicates of shape {raw.shape} "
+            f"into shape {values.shape}."
+        )
+    invalid = np.isnan(values) & ~np.isnan(raw)
+    if invalid.any():
+        row, col = np.argwhere(invalid)[0]
+        raise ValueError(
+            f"replicates has {int(invalid.sum())} invalid value(s) after transform: "
+            f"measured values became NaN (first at row {row}, column {col}: "
+            f"{float(raw[row, col])!r}), e.g. log10 of a negative number. Fix or drop those rows."
+        )
+
+
 def noise_ceiling(replicates, transform: Callable[[np.ndarray], np.ndarray] | None = None):
     """Estimate the best score any model could reach, from replicate measurements.
 
@@ -281,9 +337,11 @@ def noise_ceiling(replicates, transform: Callable[[np.ndarray], np.ndarray] | No
     Raises
     ------
     ValueError
-        If ``replicates`` is not 2-D with at least 2 columns, a pair of
+        If ``replicates`` holds something other than numbers (naming the first
+        such value), is not 2-D with at least 2 columns, a pair of
         replicates has fewer than 3 rows measured in both, a replicate is
-        constant, values are infinite after ``transform`` (e.g. log of 0), or
+        constant, values are infinite after ``transform`` (e.g. log of 0) or a
+        measured value becomes NaN (e.g. log of a negative number), or
         replicates disagree completely (``replicate_r`` ≤ 0, no signal).
 
     Notes
@@ -303,15 +361,17 @@ def noise_ceiling(replicates, transform: Callable[[np.ndarray], np.ndarray] | No
     >>> round(ceiling.replicate_r, 3), round(ceiling.reliability, 3), round(ceiling.r, 3)
     (0.9, 0.947, 0.973)
     """
-    values = np.array(replicates, dtype=float)
+    values = _as_float_array(replicates, "replicates")
     if values.ndim != 2 or values.shape[1] < 2:
         raise ValueError(
             f"replicates must be a 2-D array (n sequences, m >= 2 replicates), "
             f"got shape {values.shape}."
         )
     if transform is not None:
+        raw = values
         with np.errstate(divide="ignore", invalid="ignore"):
-            values = np.asarray(transform(values), dtype=float)
+            values = np.asarray(transform(raw), dtype=float)
+        _check_transformed(raw, values)
     if np.isinf(values).any():
         row, col = np.argwhere(np.isinf(values))[0]
         raise ValueError(
@@ -352,6 +412,19 @@ def noise_ceiling(replicates, transform: Callable[[np.ndarray], np.ndarray] | No
     )
 
 
+#: ``str.translate`` table deleting the valid bases: what is left is invalid.
+_DELETE_BASES = str.maketrans("", "", "ACGTNacgtn")
+
+
+def _bad_base_error(seq: str, row: int) -> ValueError:
+    """The error for the first character of ``seq`` that is not A, C, G, T or N."""
+    pos, char = next((i, c) for i, c in enumerate(seq) if c not in "ACGTNacgtn")
+    return ValueError(
+        f"sequence at row {row}, position {pos}: invalid character {char!r}; "
+        "sequences may contain only A, C, G, T and N (either case)."
+    )
+
+
 def _kmer_sets(sequences: Sequence[str], k: int) -> sparse.csr_matrix:
     """Binary (n, n_kmers) matrix: which distinct k-mers each sequence holds."""
     index: dict[str, int] = {}
@@ -365,6 +438,8 @@ def _kmer_sets(sequences: Sequence[str], k: int) -> sparse.csr_matrix:
                 f"sequence at row {row} has length {len(seq)}, shorter than k={k}; "
                 "choose a smaller k or drop it."
             )
+        if seq.translate(_DELETE_BASES):
+            raise _bad_base_error(seq, row)
         seq = seq.upper()
         kmers = {seq[i : i + k] for i in range(len(seq) - k + 1)}
         indices.extend(index.setdefault(kmer, len(index)) for kmer in kmers)
@@ -398,7 +473,8 @@ def similarity_groups(
     Parameters
     ----------
     sequences : sequence of str
-        The sequences (any length ≥ ``k``; compared case-insensitively).
+        The sequences (any length ≥ ``k``; A, C, G, T and N, compared
+        case-insensitively).
     k : int, default=8
         k-mer length. Larger k makes chance matches between unrelated
         sequences rarer.
@@ -417,8 +493,9 @@ def similarity_groups(
     Raises
     ------
     ValueError
-        If ``sequences`` is empty, an element is not a string or is shorter
-        than ``k``, or ``k`` or ``threshold`` is out of range.
+        If ``sequences`` is empty, an element is not a string, is shorter
+        than ``k`` or holds a character other than A, C, G, T, N (naming row,
+        position and character), or ``k`` or ``threshold`` is out of range.
 
     Notes
     -----

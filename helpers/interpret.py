@@ -76,6 +76,22 @@ _BASES = "ACGT"
 # ---------------------------------------------------------------------------
 
 
+def _as_floats(values: Any, name: str) -> np.ndarray:
+    """``values`` as a flat float array, or a ValueError naming ``name`` and the entry."""
+    try:
+        return np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError) as err:
+        flat = np.asarray(values, dtype=object).ravel()
+        for index, value in enumerate(flat):
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"{name} must hold numbers, but entry {index} is {value!r}"
+                ) from err
+        raise ValueError(f"{name} must be a flat array of numbers: {err}") from err
+
+
 def importance_table(
     importances: Sequence[float] | np.ndarray,
     feature_names: Sequence[str] | np.ndarray,
@@ -113,8 +129,8 @@ def importance_table(
     Raises
     ------
     ValueError
-        If the lengths differ, a score is not finite, ``sort_by`` is unknown
-        or ``top`` is not a positive integer.
+        If a score is not a number or not finite, the lengths differ,
+        ``sort_by`` is unknown or ``top`` is not a positive integer.
 
     Examples
     --------
@@ -124,7 +140,7 @@ def importance_table(
     1     2     GCC         0.3
     2     3     AAT         0.1
     """
-    values = np.asarray(importances, dtype=float).ravel()
+    values = _as_floats(importances, "importances")
     names = np.asarray(feature_names, dtype=object).ravel()
     if values.shape != names.shape:
         raise ValueError(
@@ -149,7 +165,7 @@ def importance_table(
         }
     )
     if std is not None:
-        spread = np.asarray(std, dtype=float).ravel()
+        spread = _as_floats(std, "std")
         if spread.shape != values.shape:
             raise ValueError(f"std has {spread.size} values, expected {values.size}")
         table["std"] = spread[order]
@@ -542,15 +558,22 @@ def kmer_position_profile(sequences: Iterable[str], kmers: Iterable[str]) -> pd.
     Parameters
     ----------
     sequences : iterable of str
-        Sequences (any lengths; overlapping occurrences all count).
+        Sequences (any lengths; overlapping occurrences all count; case is
+        ignored).
     kmers : iterable of str
-        The k-mers to locate.
+        The k-mers to locate (case is ignored).
 
     Returns
     -------
     pandas.DataFrame
-        Index: the k-mers; columns: 0-based start positions up to the
-        longest sequence; values: number of sequences with the k-mer there.
+        Index: the k-mers, as given; columns: 0-based start positions up to
+        the longest sequence; values: number of sequences with the k-mer there.
+
+    Raises
+    ------
+    ValueError
+        If a sequence or k-mer is not a string (e.g. a missing value, NaN;
+        the message names its row), or a k-mer is empty.
 
     Examples
     --------
@@ -559,17 +582,31 @@ def kmer_position_profile(sequences: Iterable[str], kmers: Iterable[str]) -> pd.
     TAA  1  0  1  0  0
     AAT  1  1  0  0  0
     """
-    seqs = [str(s) for s in sequences]
-    kmers = [str(k) for k in kmers]
+    seqs = [_text(seq, "sequence", row).upper() for row, seq in enumerate(sequences)]
+    kmers = [_text(kmer, "k-mer", i) for i, kmer in enumerate(kmers)]
+    for i, kmer in enumerate(kmers):
+        if not kmer:
+            raise ValueError(f"k-mer {i} is empty")
     width = max((len(s) for s in seqs), default=0)
     counts = np.zeros((len(kmers), width), dtype=int)
     for i, kmer in enumerate(kmers):
+        upper = kmer.upper()
         for seq in seqs:
-            start = seq.find(kmer)
+            start = seq.find(upper)
             while start != -1:
                 counts[i, start] += 1
-                start = seq.find(kmer, start + 1)
+                start = seq.find(upper, start + 1)
     return pd.DataFrame(counts, index=pd.Index(kmers), columns=range(width))
+
+
+def _text(value: Any, what: str, row: int) -> str:
+    """``value`` if it is a string, else a ValueError naming ``what`` and its row."""
+    if not isinstance(value, str):
+        raise ValueError(
+            f"{what} at row {row} is not a str but {type(value).__name__} ({value!r}); "
+            "missing sequences must be removed first (see helpers.io.clean_sequences)"
+        )
+    return value
 
 
 # ---------------------------------------------------------------------------
@@ -625,7 +662,7 @@ def mutagenesis_scan(pipeline: Any, sequence: str, *, alphabet: str = _BASES) ->
     ValueError
         If ``sequence`` is not a non-empty string of ``alphabet`` letters (the
         message names the character and its position), or the pipeline does
-        not return one prediction per variant.
+        not return one finite prediction per variant.
 
     Examples
     --------
@@ -661,6 +698,19 @@ def mutagenesis_scan(pipeline: Any, sequence: str, *, alphabet: str = _BASES) ->
         raise ValueError(
             f"pipeline.predict returned {predictions.size} values for {len(variants) + 1} "
             "sequences; it must return one prediction per sequence"
+        )
+    if not np.all(np.isfinite(predictions)):
+        bad = np.flatnonzero(~np.isfinite(predictions))
+        i = int(bad[0]) - 1  # index into the variants; -1 is the reference
+        which = (
+            "the reference sequence"
+            if i < 0
+            else (f"the variant {refs[i]}>{alts[i]} at position {positions[i]}")
+        )
+        raise ValueError(
+            f"pipeline.predict returned {predictions[i + 1]} for {which}: "
+            f"{bad.size} of {predictions.size} predictions are NaN or infinite. "
+            "Check that the pipeline was fitted on finite targets."
         )
     reference = float(predictions[0])
     scan = pd.DataFrame(

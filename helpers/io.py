@@ -19,6 +19,7 @@ The functions, in the order a chapter uses them:
 
 from __future__ import annotations
 
+import csv
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -87,6 +88,22 @@ def _sniff_separator(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _header_names(text_head: str, sep: str) -> list[str]:
+    """The header line's column names, as written (stripped), duplicates included."""
+    return [name.strip() for name in next(csv.reader(text_head.splitlines(), delimiter=sep))]
+
+
+def _check_unique_columns(names: Sequence[str], path: Path) -> None:
+    """Raise naming the column names that occur more than once in a header."""
+    repeated = [n for n in dict.fromkeys(names) if n and list(names).count(n) > 1]
+    if repeated:
+        listed = ", ".join(repr(n) for n in repeated)
+        raise ValueError(
+            f"{path} has duplicate column name(s) in its header: {listed} (header {list(names)}). "
+            "Which of them holds the data is a guess: rename or delete the extra column(s)."
+        )
+
+
 def _to_numbers(
     values: pd.Series, *, column: str, ids: pd.Series, path: Path, decimal: str
 ) -> pd.Series:
@@ -95,7 +112,7 @@ def _to_numbers(
     missing = text.str.lower().isin(MISSING_TOKENS)
     if decimal != ".":
         text = text.str.replace(decimal, ".", regex=False)
-    numbers = pd.to_numeric(text.where(~missing), errors="coerce")
+    numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype(float)
     bad = numbers.isna() & ~missing
     if bad.any():
         positions = np.flatnonzero(bad.to_numpy())
@@ -107,7 +124,18 @@ def _to_numbers(
             + ". Fix the value, leave the cell empty for a missing measurement, or pass "
             "`target_cols=` without this column if it is not a measurement."
         )
-    return numbers.astype(float)
+    infinite = np.isinf(numbers.to_numpy())
+    if infinite.any():
+        positions = np.flatnonzero(infinite)
+        i = positions[0]
+        raise ValueError(
+            f"{path}: column {column!r} must hold finite numbers, but row {i} "
+            f"(id {ids.iloc[i]!r}) holds {values.iloc[i]!r}, which is infinite"
+            + (f" ({len(positions)} such cells in this column)" if len(positions) > 1 else "")
+            + ". An infinite measurement is often the log of 0: leave the cell empty for a "
+            "missing measurement, or log-transform with a pseudocount, log10(x + c)."
+        )
+    return numbers
 
 
 def read_sequences_csv(
@@ -131,8 +159,8 @@ def read_sequences_csv(
         Column holding a name for each sequence.
     target_cols : sequence of str, optional
         Columns holding measurements; each must be numeric (empty cells and
-        tokens such as ``NA`` become ``NaN``). By default every column other
-        than ``id_col`` and ``sequence_col``.
+        tokens such as ``NA`` become ``NaN``; ``inf`` is an error). By default
+        every column other than ``id_col`` and ``sequence_col``.
     sep : str, optional
         Column separator. By default it is sniffed from the header line:
         whichever of ``,``, ``;`` or tab occurs most. With ``;`` a decimal
@@ -152,10 +180,11 @@ def read_sequences_csv(
     FileNotFoundError
         If ``path`` does not exist (the message lists the folder's files).
     ValueError
-        If the file is empty or cannot be parsed, if a required column is
-        missing (the message names expected and found columns), or if a
-        target cell is not a number (the message names file, row, id, column
-        and value).
+        If the file is empty, has a header but no rows, or cannot be parsed;
+        if a column name occurs twice in the header; if a required column is
+        missing (the message names expected and found columns); or if a
+        target cell is not a finite number (the message names file, row, id,
+        column and value).
 
     See Also
     --------
@@ -181,6 +210,7 @@ def read_sequences_csv(
     if sep is None:
         sep = _sniff_separator(text_head.splitlines()[0])
     decimal = "," if sep == ";" else "."
+    _check_unique_columns(_header_names(text_head, sep), path)
     try:
         with warnings.catch_warnings():
             # a row with more fields than the header must fail, not lose data
@@ -205,6 +235,11 @@ def read_sequences_csv(
             f"header column: {err}"
         ) from err
     table.columns = [str(c).strip() for c in table.columns]
+    if table.empty:
+        raise ValueError(
+            f"{path} has a header line but no data rows: found columns {list(table.columns)} "
+            "and nothing below them. Is this the right file, or was the export cut short?"
+        )
 
     found = list(table.columns)
     others = [c for c in found if c not in (id_col, sequence_col)]
@@ -229,14 +264,59 @@ def read_sequences_csv(
     return table[[id_col, sequence_col, *targets, *rest]]
 
 
+def _check_fasta_start(path: Path) -> int:
+    """Raise unless the first non-blank line of ``path`` is a ``>`` header.
+
+    Returns the number of blank lines before it, for the caller to skip.
+    """
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if not line.strip():
+                continue
+            if line.startswith(">"):
+                return number
+            first = line.rstrip("\r\n")[:60]
+            raise ValueError(
+                f"{path} is not a FASTA file: line {number + 1} is {first!r}, but a FASTA "
+                "file starts with a '>id' header line. "
+                "For a table of sequences use read_sequences_csv."
+            )
+    raise ValueError(
+        f"{path} is empty: it holds no FASTA records (lines of '>id' headers "
+        "followed by sequence lines)."
+    )
+
+
+def _fasta_records(path: Path, *, skip: int) -> list[tuple[str, str, str]]:
+    """``(id, sequence, description)`` of each record, after ``skip`` lines, by Biopython."""
+    from Bio import SeqIO
+
+    with path.open(encoding="utf-8") as handle:
+        for _ in range(skip):
+            handle.readline()
+        try:
+            return [
+                (rec.id, str(rec.seq), rec.description[len(rec.id) :].strip())
+                for rec in SeqIO.parse(handle, "fasta")
+            ]
+        except UnicodeDecodeError:
+            raise
+        except ValueError as err:
+            raise ValueError(
+                f"{path} is not a valid FASTA file (each record starts with a '>id' header "
+                f"line): {err}"
+            ) from err
+
+
 def read_fasta(path: str | Path, *, strict: bool = True) -> pd.DataFrame:
     r"""Read a FASTA file with Biopython into a table.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        A FASTA file: records of a ``>id optional description`` header line
-        followed by sequence lines.
+        A FASTA file (UTF-8 or ASCII): records of a ``>id optional
+        description`` header line followed by sequence lines. Blank lines
+        before the first record are skipped.
     strict : bool, default=True
         Raise on duplicate ids and empty sequences. With ``strict=False``
         such records are returned as they are, for :func:`clean_sequences`
@@ -254,9 +334,10 @@ def read_fasta(path: str | Path, *, strict: bool = True) -> pd.DataFrame:
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        If the file holds no records or is not FASTA, or (with
-        ``strict=True``) if an id occurs twice or a record has no sequence;
-        the message names the ids.
+        If the file is empty (or blank), is not FASTA (the message names the
+        first line that is not a ``>`` header), or (with ``strict=True``) if
+        an id occurs twice or a record has no sequence; the message names the
+        ids.
 
     See Also
     --------
@@ -273,17 +354,13 @@ def read_fasta(path: str | Path, *, strict: bool = True) -> pd.DataFrame:
     0  A1   ACGTTT      strong
     1  A2     GGCA
     """
-    from Bio import SeqIO
-
     path = _existing_file(path)
     try:
-        records = [
-            (rec.id, str(rec.seq), rec.description[len(rec.id) :].strip())
-            for rec in SeqIO.parse(path, "fasta")
-        ]
-    except (ValueError, UnicodeDecodeError) as err:
+        records = _fasta_records(path, skip=_check_fasta_start(path))
+    except UnicodeDecodeError as err:
         raise ValueError(
-            f"{path} is not a valid FASTA file (each record starts with a '>id' header line): {err}"
+            f"{path} is not a valid FASTA file: it is not UTF-8 text ({err.reason} at byte "
+            f"{err.start}). Is it compressed (.gz) or binary?"
         ) from err
     if not records:
         raise ValueError(
@@ -555,6 +632,30 @@ def _drop_table(rows: list[tuple[object, str, str, str]]) -> pd.DataFrame:
     return table.astype({"id": object, "reason": object, "detail": object})
 
 
+def _check_finite_numbers(values: pd.Series, *, ids: pd.Series) -> None:
+    """Raise naming the column, row and value unless ``values`` are numbers, finite or NaN."""
+    column = values.name
+    if not pd.api.types.is_numeric_dtype(values):
+        numbers = pd.to_numeric(values, errors="coerce")
+        not_numbers = np.flatnonzero((numbers.isna() & values.notna()).to_numpy())
+        i = not_numbers[0] if len(not_numbers) else 0
+        raise ValueError(
+            f"clean_sequences: target column {column!r} must be numeric, but its dtype is "
+            f"{values.dtype}: row {i} (id {ids.iloc[i]!r}) holds {values.iloc[i]!r}. "
+            "Read the file with read_sequences_csv, or convert the column with "
+            "pd.to_numeric, deciding what each non-number means."
+        )
+    infinite = np.flatnonzero(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)))
+    if len(infinite):
+        i = infinite[0]
+        raise ValueError(
+            f"clean_sequences: target column {column!r} holds {len(infinite)} infinite "
+            f"value(s), the first {float(values.iloc[i])} in row {i} (id {ids.iloc[i]!r}). "
+            "An infinite target is often the log of 0: replace it with NaN to count it as "
+            "missing, or log-transform with a pseudocount, log10(x + c)."
+        )
+
+
 def clean_sequences(
     df: pd.DataFrame,
     *,
@@ -596,8 +697,8 @@ def clean_sequences(
     sequence_col, id_col : str
         Names of the sequence and id columns.
     target_cols : sequence of str, optional
-        Measurement columns checked for missing values. By default every
-        numeric column.
+        Measurement columns checked for missing values; they must be numeric
+        and hold no infinite values. By default every numeric column.
     alphabet : str, default="ACGT"
         Allowed bases; ``N`` is always allowed (up to ``max_n_fraction``).
     max_n_fraction : float, default=0.05
@@ -622,7 +723,9 @@ def clean_sequences(
     Raises
     ------
     ValueError
-        If a named column is missing, or ``min_measured`` or
+        If a named column is missing, if a target column is not numeric or
+        holds an infinite value (dropping the rows of log(0) would bias the
+        data, so the decision is left to you), or if ``min_measured`` or
         ``max_n_fraction`` is out of range.
 
     Examples
@@ -654,6 +757,8 @@ def clean_sequences(
             f"clean_sequences: missing column(s) {absent}; found {list(df.columns)}. "
             "Pass `id_col=`, `sequence_col=` or `target_cols=`."
         )
+    for column in target_cols:
+        _check_finite_numbers(df[column], ids=df[id_col])
 
     n_targets = len(target_cols)
     if min_measured is None:

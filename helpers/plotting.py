@@ -29,6 +29,25 @@ def _new_ax(ax: Axes | None, figsize: tuple[float, float] = (4.5, 4.0)) -> Axes:
     return ax
 
 
+def _paired(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    """``y_true`` and ``y_pred`` as 1-D float arrays of one length, or a ValueError."""
+    arrays = []
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{name} must hold numbers: {err}") from err
+        if array.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
+        arrays.append(array)
+    yt, yp = arrays
+    if yt.size != yp.size:
+        raise ValueError(
+            f"y_true and y_pred must have the same length, got {yt.size} and {yp.size}"
+        )
+    return yt, yp
+
+
 def plot_observed_vs_predicted(
     y_true, y_pred, ax: Axes | None = None, title: str | None = None, label: str = "expression"
 ) -> Axes:
@@ -52,6 +71,11 @@ def plot_observed_vs_predicted(
     -------
     matplotlib.axes.Axes
 
+    Raises
+    ------
+    ValueError
+        If ``y_true`` and ``y_pred`` are not 1-D arrays of numbers of one length.
+
     Examples
     --------
     >>> ax = plot_observed_vs_predicted([1, 2, 3], [1.1, 1.9, 3.2], title="toy")
@@ -59,8 +83,7 @@ def plot_observed_vs_predicted(
     'predicted expression'
     >>> plt.close("all")
     """
-    yt = np.asarray(y_true, dtype=float)
-    yp = np.asarray(y_pred, dtype=float)
+    yt, yp = _paired(y_true, y_pred)
     ax = _new_ax(ax)
     sns.scatterplot(x=yp, y=yt, s=10, alpha=0.4, edgecolor=None, ax=ax)
     lo = float(min(yt.min(), yp.min()))
@@ -96,6 +119,11 @@ def plot_residuals(
     -------
     matplotlib.axes.Axes
 
+    Raises
+    ------
+    ValueError
+        If ``y_true`` and ``y_pred`` are not 1-D arrays of numbers of one length.
+
     Examples
     --------
     >>> ax = plot_residuals([1, 2, 3], [1.1, 1.9, 3.2])
@@ -103,8 +131,7 @@ def plot_residuals(
     'residual (measured − predicted)'
     >>> plt.close("all")
     """
-    yt = np.asarray(y_true, dtype=float)
-    yp = np.asarray(y_pred, dtype=float)
+    yt, yp = _paired(y_true, y_pred)
     ax = _new_ax(ax)
     sns.scatterplot(x=yp, y=yt - yp, s=10, alpha=0.4, edgecolor=None, ax=ax)
     ax.axhline(0, ls="--", color="0.3", lw=1)

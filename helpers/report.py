@@ -47,7 +47,6 @@ from helpers.interpret import (
     restricted_permutation_importance,
 )
 from helpers.io import (
-    MISSING_TOKENS,
     QCReport,
     clean_sequences,
     read_fasta,
@@ -116,7 +115,8 @@ def load_table(
         ``targets_path`` (the FASTA header gives the id).
     targets_path : str or pathlib.Path, optional
         For FASTA input: a table with an ``id_col`` and a ``target_col``
-        column, matched to the FASTA records by id. Ignored for CSV input.
+        column, matched to the FASTA records by id, read like a CSV ``path``
+        (``,``, ``;`` with decimal commas, or tab). Ignored for CSV input.
     log10_target : bool, default=False
         Take log10 of the measurement (expression is usually compared on a log
         scale). Every value must then be positive.
@@ -135,8 +135,9 @@ def load_table(
         If a file does not exist.
     ValueError
         If ``fmt`` is unknown, FASTA input has no ``targets_path``, a column
-        is missing, a measurement is not a number, or ``log10_target`` meets a
-        value ≤ 0; messages name the file, column, row and value.
+        is missing, a file is empty, a measurement is not a number or is
+        infinite, or ``log10_target`` meets a value ≤ 0; messages name the
+        file, column, row and value.
 
     Examples
     --------
@@ -158,6 +159,7 @@ def load_table(
         table = pd.DataFrame(
             {"id": raw[id_col], "sequence": raw[sequence_col], "target": raw[target_col]}
         )
+        _check_finite(table, path, target_col)
         unmatched = 0
         source = path
     else:
@@ -203,32 +205,34 @@ def load_table(
 
 
 def _read_targets(path: Path, id_col: str, target_col: str) -> pd.DataFrame:
-    """Read the ``id_col`` and ``target_col`` columns of a table of measurements."""
-    if not path.is_file():
-        raise FileNotFoundError(f"No such file: {path} (targets_path).")
-    try:
-        raw = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path} could not be read as a table: {err}") from err
-    raw.columns = [str(c).strip() for c in raw.columns]
-    missing = [c for c in (id_col, target_col) if c not in raw.columns]
-    if missing:
+    """Read the ``id_col`` and ``target_col`` columns of a table of measurements.
+
+    The file is read by :func:`helpers.io.read_sequences_csv` (the id column
+    standing in for the sequence column it expects), so a byte-order mark,
+    ``;`` or tab separators and decimal commas are handled as for sequence
+    tables, and its messages name the file, row, id and value.
+    """
+    raw = read_sequences_csv(path, sequence_col=id_col, id_col=id_col, target_cols=[target_col])
+    raw = raw.loc[:, ~raw.columns.duplicated()]
+    table = pd.DataFrame(
+        {"id": raw[id_col].to_numpy(), "target": raw[target_col].to_numpy(dtype=float)}
+    )
+    _check_finite(table, path, target_col)
+    return table
+
+
+def _check_finite(table: pd.DataFrame, path: Path, target_col: str) -> None:
+    """Raise if a ``target`` of ``table`` is infinite (NaN means missing: QC counts it)."""
+    infinite = np.isinf(table["target"].to_numpy(dtype=float))
+    if infinite.any():
+        i = int(np.flatnonzero(infinite)[0])
         raise ValueError(
-            f"{path} is missing column(s) {missing}; found {list(raw.columns)}. "
-            "Set the id and target column names of your targets file."
+            f"{path}: column {target_col!r} must hold finite numbers, but row {i} "
+            f"(id {table['id'].iloc[i]!r}) holds {table['target'].iloc[i]} "
+            f"({int(infinite.sum())} infinite cell(s)). An infinite value is often the "
+            "log of 0 computed by a spreadsheet: fix it, or leave the cell empty for a "
+            "missing measurement."
         )
-    ids = raw[id_col].str.strip()
-    text = raw[target_col].str.strip()
-    absent = text.str.lower().isin(MISSING_TOKENS)
-    values = pd.to_numeric(text.where(~absent), errors="coerce")
-    bad = values.isna() & ~absent
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(
-            f"{path}: column {target_col!r} must hold numbers, but row {i} (id {ids.iloc[i]!r}) "
-            f"holds {raw[target_col].iloc[i]!r} ({int(bad.sum())} such cell(s))."
-        )
-    return pd.DataFrame({"id": ids.to_numpy(), "target": values.to_numpy(dtype=float)})
 
 
 # ---------------------------------------------------------------------------

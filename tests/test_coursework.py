@@ -268,7 +268,7 @@ def test_bad_targets_table(tmp_path):
         load_table(fasta, id_col="name", target_col="value", targets_path=tmp_path / "t.csv")
     (tmp_path / "t.csv").write_text("name,level\nA1,1\n")
     with pytest.raises(
-        ValueError, match=r"missing column\(s\) \['value'\]; found \['name', 'level'\]"
+        ValueError, match=r"t\.csv is missing column\(s\) \['value'\].*found \['name', 'level'\]"
     ):
         load_table(fasta, id_col="name", target_col="value", targets_path=tmp_path / "t.csv")
     (tmp_path / "t.csv").write_text("name,value\nA1,1\nA2,high\n")
@@ -289,3 +289,33 @@ def test_long_sequences_keep_figures_readable(tmp_path):
     assert report.mutagenesis.shape == (4, 400)
     with Image.open(report.paths["mutagenesis"]) as image:
         assert image.width <= 14 * 120 + 100
+
+
+def test_targets_table_read_like_a_sequence_table(tmp_path):
+    """A targets file gets the CSV reader's BOM, separator and decimal-comma handling."""
+    fasta = tmp_path / "x.fasta"
+    fasta.write_text(">A1\nACGT\n>A2\nACGA\n")
+    targets = tmp_path / "t.csv"
+    targets.write_bytes("name;value;note\r\nA2;2,5;x\r\nA1;;y\r\n".encode("utf-8-sig"))
+    table = load_table(fasta, id_col="name", target_col="value", targets_path=targets)
+    assert table["id"].tolist() == ["A1", "A2"]
+    np.testing.assert_array_equal(table["target"].to_numpy(), [np.nan, 2.5])
+    targets.write_text("")
+    with pytest.raises(ValueError, match=r"t\.csv is empty"):
+        load_table(fasta, id_col="name", target_col="value", targets_path=targets)
+    with pytest.raises(FileNotFoundError, match=r"No such file: .*nope\.csv"):
+        load_table(fasta, id_col="name", target_col="value", targets_path=tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("fasta", [False, True], ids=["csv", "fasta+targets"])
+def test_infinite_target_names_file_row_and_id(tmp_path, fasta):
+    rows = "name,value\nA1,1\nA2,-inf\n"
+    if fasta:
+        (tmp_path / "x.fa").write_text(">A1\nACGT\n>A2\nACGA\n")
+        (tmp_path / "t.csv").write_text(rows)
+        path, settings = tmp_path / "x.fa", {"targets_path": tmp_path / "t.csv"}
+    else:
+        (tmp_path / "t.csv").write_text("name,seq,value\nA1,ACGT,1\nA2,ACGA,-inf\n")
+        path, settings = tmp_path / "t.csv", {"sequence_col": "seq"}
+    with pytest.raises(ValueError, match=r"(?i)t\.csv.*'value'.*row 1.*'A2'.*inf"):
+        load_table(path, id_col="name", target_col="value", **settings)

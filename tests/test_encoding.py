@@ -414,6 +414,13 @@ def test_one_hot_mixed_lengths():
         enc1.transform(["AxGT"])
 
 
+def test_one_hot_fit_on_empty_sequences_raises():
+    with pytest.raises(ValueError, match="all 2 have length 0"):
+        OneHotSequenceEncoder().fit(["", ""])
+    # one_hot_encode itself still returns the (n, 0, 4) array it documents
+    assert one_hot_encode(["", ""]).shape == (2, 0, 4)
+
+
 def test_one_hot_requires_fit():
     from sklearn.exceptions import NotFittedError
 
@@ -430,3 +437,10 @@ def test_small_functions():
     assert kmer_counts("AAAA", k=2) == {"AA": 3}
     assert kmer_counts("AAAT", k=2, canonical=True) == {"AA": 2, "AT": 1}
     assert kmer_counts("A", k=2) == {}
+
+
+@pytest.mark.parametrize("seq", [["ACGT"], ("ACGT",), b"ACGT", None, np.array(["ACGT"])])
+def test_reverse_complement_needs_one_str(seq):
+    with pytest.raises(ValueError, match=r"expected one sequence as a str, got \w+"):
+        reverse_complement(seq)
+    assert reverse_complement(np.str_("ACGG")) == "CCGT"

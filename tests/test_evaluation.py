@@ -74,6 +74,9 @@ def test_constant_prediction_gives_nan_correlations():
         ([5, 5, 5], [1, 2, 3], "y_true is constant"),
         ([1], [1], "At least 2 values"),
         ([[1, 2], [3, 4]], [1, 2], "one-dimensional"),
+        (["1", "2", "x"], [1, 2, 3], r"y_true must contain numbers, got 'x' at position 2"),
+        ([1, 2, 3], [1.0, "high", 3.0], r"y_pred must contain numbers, got 'high' at position 1"),
+        ([1, 2, 3], [[1, 2], [3], [4]], r"y_pred could not be read as numbers"),
     ],
 )
 def test_report_bad_input(y_true, y_pred, message):
@@ -195,6 +198,39 @@ def test_noise_ceiling_bad_input(reps, message):
         noise_ceiling(reps)
 
 
+def test_report_accepts_numeric_strings():
+    table = regression_report(["1", "2", "3"], [1.0, 2.0, 4.0])
+    assert table["r2"].iloc[0] == pytest.approx(0.5)
+
+
+def test_noise_ceiling_text_names_row_and_column():
+    reps = [[1.0, 1.1], [2.0, "n/a"], [3.0, 2.8]]
+    with pytest.raises(
+        ValueError, match=r"replicates must contain numbers, got 'n/a' at row 1, column 1"
+    ):
+        noise_ceiling(reps)
+
+
+def test_noise_ceiling_log_of_negative_names_first_cell():
+    reps = [[1.0, 1.5], [-2.0, -0.5], [4.0, 3.5], [6.0, 6.5]]
+    with pytest.raises(
+        ValueError, match=r"2 invalid value\(s\) after transform.*row 1, column 0: -2.0"
+    ):
+        noise_ceiling(reps, transform=np.log10)
+    # without a transform, negative values (e.g. already on a log scale) are fine
+    assert noise_ceiling(reps).n_rows == 4
+
+
+def test_noise_ceiling_missing_values_survive_transform():
+    reps = [[1.0, np.nan], [2.0, 2.2], [3.0, 2.9], [4.0, 4.4]]
+    assert noise_ceiling(reps, transform=np.log10).n_incomplete == 1
+
+
+def test_noise_ceiling_transform_must_be_elementwise():
+    with pytest.raises(ValueError, match="element-wise"):
+        noise_ceiling([[1.0, 2.0], [2.0, 3.0], [4.0, 5.0]], transform=np.ravel)
+
+
 def test_noise_ceiling_log_of_zero():
     with pytest.raises(ValueError, match=r"infinite values after transform \(first at row 1"):
         noise_ceiling([[1.0, 2.0], [0.0, 3.0], [4.0, 5.0]], transform=np.log10)
@@ -219,6 +255,11 @@ def test_similarity_groups_by_hand():
     assert similarity_groups(seqs, k=4, threshold=0.5).tolist() == [0, 0, 1, 1]
     # at a threshold above 0.75 the mutant leaves its parent's group
     assert similarity_groups(seqs, k=4, threshold=0.8).tolist() == [0, 1, 2, 2]
+
+
+def test_similarity_groups_accept_n():
+    seqs = ["ACGTACGTACGTAAAC", "ACGTACGTACGTAAAN", "TTTTGGGGCCCCAAAT"]
+    assert similarity_groups(seqs, k=4).tolist() == [0, 0, 1]
 
 
 def test_similarity_groups_transitive_families():
@@ -261,6 +302,9 @@ def test_similarity_groups_scale():
         ("ACGTACGTAC", {}, "not a single string"),
         (["ACGTACGTAC", "ACG"], {}, "row 1 has length 3, shorter than k=8"),
         (["ACGTACGTAC", None], {}, "row 1 is not a string"),
+        (["ACGTACGTAC", "ACGTAC GTAC"], {}, r"row 1, position 6: invalid character ' '"),
+        (["ACGTACGTAC", "acgtRcgtac"], {}, r"row 1, position 4: invalid character 'R'"),
+        (["ACGTACGTAC", "ACGTACGTA-"], {}, r"row 1, position 9: invalid character '-'"),
         (["ACGTACGTAC"], {"k": 0}, "k must be"),
         (["ACGTACGTAC"], {"threshold": 0}, "threshold"),
     ],

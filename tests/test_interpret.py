@@ -34,6 +34,8 @@ from helpers.plotting import (
     plot_importance_bars,
     plot_mutagenesis_heatmap,
     plot_mutagenesis_logo,
+    plot_observed_vs_predicted,
+    plot_residuals,
 )
 
 
@@ -77,6 +79,11 @@ def test_importance_table_ties_keep_input_order():
         ({"importances": [1.0], "feature_names": ["a"], "sort_by": "size"}, "sort_by"),
         ({"importances": [1.0], "feature_names": ["a"], "top": 0}, "top must be"),
         ({"importances": [1.0], "feature_names": ["a"], "std": [1.0, 2.0]}, "std has 2"),
+        ({"importances": [1.0, "x"], "feature_names": ["a", "b"]}, "importances .* entry 1 is 'x'"),
+        (
+            {"importances": [1.0], "feature_names": ["a"], "std": ["wide"]},
+            "std .* entry 0 is .wide.",
+        ),
     ],
 )
 def test_importance_table_bad_input(kwargs, message):
@@ -244,6 +251,26 @@ def test_kmer_position_profile_counts_overlaps():
     assert profile.shape == (1, 4)
 
 
+def test_kmer_position_profile_ignores_case_and_keeps_kmer_labels():
+    profile = kmer_position_profile(["aaTA", "AATA"], ["ta"])
+    assert profile.index.tolist() == ["ta"]
+    assert profile.loc["ta"].tolist() == [0, 0, 2, 0]
+
+
+@pytest.mark.parametrize(
+    ("sequences", "kmers", "message"),
+    [
+        (["ACGT", None], ["AC"], r"sequence at row 1 is not a str but NoneType"),
+        (["ACGT"], ["AC", 3], r"k-mer at row 1 is not a str but int"),
+        (["ACGT"], ["AC", ""], r"k-mer 1 is empty"),
+    ],
+    ids=["None-sequence", "number-kmer", "empty-kmer"],
+)
+def test_kmer_position_profile_bad_input(sequences, kmers, message):
+    with pytest.raises(ValueError, match=message):
+        kmer_position_profile(sequences, kmers)
+
+
 # --------------------------------------------------------------------------
 # mutagenesis
 # --------------------------------------------------------------------------
@@ -288,6 +315,25 @@ def test_mutagenesis_scan_checks_prediction_count():
 
     with pytest.raises(ValueError, match="returned 3 values for 13 sequences"):
         mutagenesis_scan(Broken(), "ACGT")
+
+
+@pytest.mark.parametrize(
+    ("bad_index", "message"),
+    [
+        (0, r"returned inf for the reference sequence: 1 of 13"),
+        (4, r"returned inf for the variant C>A at position 1: 1 of 13"),
+    ],
+    ids=["reference", "variant"],
+)
+def test_mutagenesis_scan_names_the_non_finite_prediction(bad_index, message):
+    class Infinite:
+        def predict(self, seqs):
+            predictions = np.zeros(len(seqs))
+            predictions[bad_index] = np.inf
+            return predictions
+
+    with pytest.raises(ValueError, match=message):
+        mutagenesis_scan(Infinite(), "ACGT")
 
 
 def test_mutagenesis_scan_real_pipelines_agree_with_predict():
@@ -337,4 +383,20 @@ def test_mutagenesis_figures_draw():
     assert any(t.get_text() == "−10" for t in ax.texts)
     with pytest.raises(ValueError, match="length 3 but matrix has 6"):
         plot_mutagenesis_logo(matrix, "ATG")
+    plt.close("all")
+
+
+@pytest.mark.parametrize("plot", [plot_observed_vs_predicted, plot_residuals])
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "message"),
+    [
+        ([1.0, 2.0], [1.0, 2.0, 3.0], r"same length, got 2 and 3"),
+        ([[1.0, 2.0]], [1.0, 2.0], r"y_true must be 1-D, got shape \(1, 2\)"),
+        ([1.0, 2.0], ["a", 2.0], r"y_pred must hold numbers"),
+    ],
+    ids=["lengths", "2-D", "text"],
+)
+def test_scatter_plots_bad_arrays_name_them(plot, y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        plot(y_true, y_pred)
     plt.close("all")

@@ -125,6 +125,37 @@ def test_csv_empty_file(write):
         read_sequences_csv(write("empty.csv", "\n  \n"))
 
 
+@pytest.mark.parametrize("content", ["id,sequence,expression\n", "id;sequence\r\n\r\n\n"])
+def test_csv_header_without_rows_raises(write, content):
+    with pytest.raises(ValueError, match=r"h\.csv has a header line but no data rows"):
+        read_sequences_csv(write("h.csv", content))
+
+
+@pytest.mark.parametrize(
+    "header", ["id,sequence,rep1,rep1", "id,sequence,rep1, rep1 ", "id;sequence;rep1;rep1"]
+)
+def test_csv_duplicate_column_names_are_named(write, header):
+    path = write("dup.csv", header + "\nP1,ACGT,1.0,2.0\n".replace(",", header[2]))
+    with pytest.raises(ValueError, match=r"dup\.csv has duplicate column name\(s\).*: 'rep1' \("):
+        read_sequences_csv(path)
+
+
+def test_csv_quoted_header_names_are_compared_unquoted(write):
+    path = write("q.csv", '"id","sequence","rep1"\nP1,ACGT,1.0\n')
+    assert list(read_sequences_csv(path).columns) == ["id", "sequence", "rep1"]
+
+
+@pytest.mark.parametrize("value", ["inf", "-Infinity", "1e999"])
+def test_csv_infinite_target_names_file_row_id_column_value(write, value):
+    path = write("i.csv", f"id,sequence,rep1\nP1,ACGT,1\nP2,ACGA,{value}\nP3,GG,-inf\n")
+    message = (
+        rf"i\.csv: column 'rep1' must hold finite numbers, but row 1 \(id 'P2'\) "
+        rf"holds '{value}', which is infinite \(2 such cells.*log10\(x \+ c\)"
+    )
+    with pytest.raises(ValueError, match=message):
+        read_sequences_csv(path)
+
+
 def test_csv_row_with_too_many_fields_raises_instead_of_losing_data(write):
     for content in ["id,sequence\nP1,ACGT,1\nP2,ACGA\n", "id,sequence\nP1,ACGT\nP2,ACGA,1,2\n"]:
         with pytest.raises(ValueError, match="could not be read"):
@@ -172,9 +203,32 @@ def test_fasta_empty_file(write):
         read_fasta(write("e.fasta", ""))
 
 
-def test_fasta_not_fasta(write):
-    with pytest.raises(ValueError, match=r"not a valid FASTA file|no FASTA records"):
+def test_fasta_not_fasta_names_the_first_line(write):
+    message = r"a\.fasta is not a FASTA file: line 1 is 'id,sequence,rep1,expression', but"
+    with pytest.raises(ValueError, match=message):
         read_fasta(write("a.fasta", CSV))
+    with pytest.raises(ValueError, match=r"line 3 is 'notes', but a FASTA file starts with"):
+        read_fasta(write("a.fasta", "\n  \nnotes\n>P1\nACGT\n"))
+
+
+@pytest.mark.parametrize("content", ["\n", "\n\n", " \r\n\t\n"])
+def test_fasta_blank_file_is_empty(write, content):
+    with pytest.raises(ValueError, match=r"b\.fasta is empty: it holds no FASTA records"):
+        read_fasta(write("b.fasta", content))
+
+
+def test_fasta_blank_lines_before_the_first_record_are_skipped(write):
+    table = read_fasta(write("s.fasta", "\n \n>P1 x\nACGT\n\n>P2\nGG\n"))
+    assert table.to_dict("list") == {
+        "id": ["P1", "P2"],
+        "sequence": ["ACGT", "GG"],
+        "description": ["x", ""],
+    }
+
+
+def test_fasta_not_utf8_is_named(write):
+    with pytest.raises(ValueError, match=r"g\.fasta is not a valid FASTA file: it is not UTF-8"):
+        read_fasta(write("g.fasta", b"\x1f\x8b\x08\x00\xff\xfe>P1\n"))
 
 
 def test_fasta_duplicate_ids_are_named(write):
@@ -377,6 +431,50 @@ def test_clean_works_on_fasta_tables_without_targets(write):
 def test_clean_bad_arguments(messy, kwargs, match):
     with pytest.raises(ValueError, match=match):
         clean_sequences(messy, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["1.0", "NA", "x"], [1.0, "x", 2.0], pd.Series([1.0, 2.0, 3.0]).astype(str)],
+    ids=["strings", "mixed", "numbers-as-text"],
+)
+def test_clean_text_target_column_raises_naming_column_and_value(values):
+    raw = pd.DataFrame({"id": ["a", "b", "c"], "sequence": ["ACGT"] * 3, "y": values})
+    with pytest.raises(ValueError, match=r"target column 'y' must be numeric, but its dtype is"):
+        clean_sequences(raw, target_cols=["y"])
+    # without target_cols, a text column is not a target and is kept as it is
+    assert clean_sequences(raw)[0]["y"].tolist() == list(values)
+
+
+def test_clean_text_target_error_points_at_the_first_non_number():
+    raw = pd.DataFrame({"id": ["a", "b"], "sequence": ["ACGT"] * 2, "y": ["1.5", "#DIV/0!"]})
+    with pytest.raises(ValueError, match=r"row 1 \(id 'b'\) holds '#DIV/0!'"):
+        clean_sequences(raw, target_cols=["y"])
+
+
+def test_clean_infinite_target_raises_naming_column_row_and_id():
+    raw = pd.DataFrame(
+        {"id": ["a", "b", "c"], "sequence": ["ACGT"] * 3, "y": [1.0, -np.inf, np.inf]}
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"target column 'y' holds 2 infinite value\(s\), the first -inf in row 1 \(id 'b'\)",
+    ):
+        clean_sequences(raw)
+
+
+def test_clean_nullable_and_integer_targets_are_accepted():
+    raw = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "sequence": ["ACGT", "ACGA"],
+            "y": pd.array([1.0, None], dtype="Float64"),
+            "n": [1, 2],
+        }
+    )
+    clean, report = clean_sequences(raw, min_measured=1)
+    assert len(clean) == 2
+    assert report.flagged["missing target (kept)"] == 1
 
 
 def test_report_summary_and_repr(messy):
