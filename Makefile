@@ -45,8 +45,9 @@ execute: $(STAMP)  ## re-execute notebooks in place: make execute NB=chapters/03
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.kernel_name=python3 $(or $(NB),chapters/*.ipynb)
 
-budget: $(STAMP)  ## per-chapter time and memory budget
-	$(BIN)/python benchmarks/chapter_budget.py
+budget: $(STAMP)  ## per-chapter time and memory budget, outputs compared with the stored ones
+	$(BIN)/python benchmarks/check_determinism.py --list-only
+	$(BIN)/python benchmarks/chapter_budget.py --check-outputs
 
 bench: $(STAMP)  ## performance benchmarks (not tests)
 	$(BIN)/python benchmarks/bench_kmers.py

@@ -1,0 +1,889 @@
+"""Bad input a reader will produce, fed to every public helper.
+
+Readers bring their own files: Excel exports with a byte-order mark or ``;``
+separators, lowercase or soft-masked sequences, ``N`` and IUPAC codes, line
+breaks pasted into cells, duplicate FASTA ids, missing or infinite
+measurements, renamed columns. Each test below asserts one of two outcomes:
+
+* **correct handling**: the helper reads or transforms the input as documented,
+  and anything it drops is counted in a report (nothing disappears silently);
+* **a clear error**: a ``ValueError`` (or ``FileNotFoundError``) whose message
+  names what is wrong (file, row, column, character), checked with
+  ``pytest.raises(..., match=...)``.
+
+Tests are grouped by module: ``helpers.io``, ``helpers.encoding``,
+``helpers.evaluation``, ``helpers.interpret``, ``helpers.datasets`` and
+``helpers.report`` (imported as ``coursework``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+
+from helpers import datasets, encoding, evaluation, interpret, io
+from helpers import report as coursework
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write text (or bytes) to a file in a temporary folder and return its path."""
+
+    def _write(name: str, content: str | bytes):
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+        return path
+
+    return _write
+
+
+def assert_accounted(raw: pd.DataFrame, clean: pd.DataFrame, report: io.QCReport) -> None:
+    """Every input row is either kept or listed, with a reason, in the report."""
+    assert report.n_input == len(raw)
+    assert len(clean) + len(report.dropped) == len(raw)
+    assert report.n_output == len(clean)
+    assert report.dropped["reason"].ne("").all()
+    assert report.dropped["row"].is_unique
+
+
+# =============================================================================
+# helpers.io: reading CSV files
+# =============================================================================
+
+CSV_ROWS = "A1,ACGT,1.5\nA2,GGCA,2.0\n"
+
+
+def test_csv_with_byte_order_mark_and_crlf_reads_clean_names_and_values(write):
+    path = write("excel.csv", ("id,sequence,expression\r\n" + CSV_ROWS).encode("utf-8-sig"))
+    table = io.read_sequences_csv(path)
+    assert list(table.columns) == ["id", "sequence", "expression"]
+    assert table["sequence"].tolist() == ["ACGT", "GGCA"]
+    assert table["expression"].tolist() == [1.5, 2.0]
+
+
+def test_csv_with_semicolons_and_decimal_commas(write):
+    path = write("europe.csv", "id;sequence;expression\nA1;ACGT;1,5\nA2;GGCA;2\n")
+    table = io.read_sequences_csv(path)
+    assert list(table.columns) == ["id", "sequence", "expression"]
+    assert table["expression"].tolist() == [1.5, 2.0]
+
+
+def test_tab_separated_file(write):
+    path = write("table.tsv", "id\tsequence\texpression\nA1\tACGT\t1.5\n")
+    assert io.read_sequences_csv(path)["expression"].tolist() == [1.5]
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "   \n"], ids=["0 bytes", "newlines", "spaces"])
+def test_csv_empty_file_raises(write, content):
+    path = write("empty.csv", content)
+    with pytest.raises(ValueError, match=r"empty\.csv is empty"):
+        io.read_sequences_csv(path)
+
+
+def test_csv_with_header_but_no_rows_raises(write):
+    # A header and nothing else is an empty file too: an empty table would only
+    # fail later, far from the cause.
+    path = write("header_only.csv", "id,sequence,expression\n")
+    with pytest.raises(ValueError, match=r"(?i)header_only\.csv.*(no (data )?rows|empty)"):
+        io.read_sequences_csv(path)
+
+
+def test_csv_missing_file_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"nope\.csv"):
+        io.read_sequences_csv(tmp_path / "nope.csv")
+
+
+def test_csv_renamed_sequence_column_names_expected_and_found(write):
+    path = write("renamed.csv", "id,seq,expression\n" + CSV_ROWS)
+    with pytest.raises(ValueError, match=r"(?i)renamed\.csv.*missing.*'sequence'.*found.*'seq'"):
+        io.read_sequences_csv(path)
+    # ... and the message's advice works:
+    assert io.read_sequences_csv(path, sequence_col="seq")["seq"].tolist() == ["ACGT", "GGCA"]
+
+
+def test_csv_capitalised_header_is_not_guessed(write):
+    path = write("caps.csv", "ID,Sequence,Expression\n" + CSV_ROWS)
+    with pytest.raises(ValueError, match=r"(?i)missing.*'id', 'sequence'.*found.*'ID'"):
+        io.read_sequences_csv(path)
+
+
+def test_csv_missing_target_column_is_named(write):
+    path = write("no_target.csv", "id,sequence,rep1\nA1,ACGT,1.5\n")
+    with pytest.raises(ValueError, match=r"(?i)no_target\.csv.*missing.*'expression'"):
+        io.read_sequences_csv(path, target_cols=["expression"])
+
+
+def test_csv_duplicate_header_column_raises(write):
+    # pandas would silently rename the second one to "expression.1": which
+    # column is the target is then a guess.
+    path = write("dup_col.csv", "id,sequence,expression,expression\nA1,ACGT,1.5,2.0\n")
+    with pytest.raises(ValueError, match=r"(?i)duplicate.*'expression'"):
+        io.read_sequences_csv(path)
+
+
+def test_csv_text_in_target_names_row_id_column_and_value(write):
+    path = write("div0.csv", "id,sequence,expression\nA1,ACGT,1.5\nA2,GGCA,#DIV/0!\n")
+    with pytest.raises(ValueError, match=r"div0\.csv.*'expression'.*row 1.*'A2'.*'#DIV/0!'"):
+        io.read_sequences_csv(path)
+
+
+def test_csv_missing_measurements_become_nan_and_rows_are_kept(write):
+    path = write("gaps.csv", "id,sequence,expression\nA1,ACGT,NA\nA2,GGCA,\nA3,TTAA,n/a\n")
+    table = io.read_sequences_csv(path)
+    assert len(table) == 3
+    assert table["expression"].isna().all()
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "Infinity"])
+def test_csv_infinite_target_raises(write, value):
+    # log10(0) written by a spreadsheet: an infinite target breaks every model
+    # and metric downstream, so it must be caught where it is read.
+    path = write("inf.csv", f"id,sequence,expression\nA1,ACGT,1.5\nA2,GGCA,{value}\n")
+    with pytest.raises(ValueError, match=r"(?i)'expression'.*row 1.*inf"):
+        io.read_sequences_csv(path)
+
+
+def test_csv_row_with_extra_field_raises(write):
+    path = write("extra.csv", "id,sequence,expression\nA1,ACGT,1.5,7\n")
+    with pytest.raises(ValueError, match=r"extra\.csv.*(could not be read|field|column)"):
+        io.read_sequences_csv(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "id,sequence,note\nA1,ACGT,5 µg\n".encode("latin-1"),
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe",  # an .xlsx renamed .csv
+    ],
+    ids=["latin-1", "xlsx"],
+)
+def test_csv_not_utf8_text_raises(write, content):
+    path = write("binary.csv", content)
+    with pytest.raises(ValueError, match=r"binary\.csv.*(could not be read|not UTF-8)"):
+        io.read_sequences_csv(path, target_cols=[])
+
+
+def test_csv_whitespace_inside_sequences_is_kept_then_cleaned_and_counted(write):
+    path = write("pasted.csv", 'id,sequence,expression\nA1,"ACG\nTTA",1.5\nA2,AC GT,2.0\n')
+    table = io.read_sequences_csv(path)
+    assert table["sequence"].tolist() == ["ACG\nTTA", "AC GT"]  # as written
+    clean, report = io.clean_sequences(table)
+    assert clean["sequence"].tolist() == ["ACGTTA", "ACGT"]
+    assert report.modified["whitespace removed"] == 2
+    assert_accounted(table, clean, report)
+
+
+# =============================================================================
+# helpers.io: reading FASTA files
+# =============================================================================
+
+
+def test_fasta_duplicate_ids_raise_naming_them(write):
+    path = write("dup.fa", ">s1\nACGT\n>s2\nGGCA\n>s1\nTTTT\n")
+    with pytest.raises(ValueError, match=r"dup\.fa.*duplicate id.*'s1'"):
+        io.read_fasta(path)
+
+
+def test_fasta_duplicate_ids_lax_are_dropped_with_a_reason(write):
+    path = write("dup.fa", ">s1\nACGT\n>s2\nGGCA\n>s1\nTTTT\n>s3\nCCCC\n>s3\nCCCC\n")
+    raw = io.read_fasta(path, strict=False)
+    assert raw["id"].tolist() == ["s1", "s2", "s1", "s3", "s3"]
+    clean, report = io.clean_sequences(raw)
+    assert clean["id"].tolist() == ["s2", "s3"]
+    assert report.counts()["conflicting duplicate id"] == 2
+    assert report.counts()["exact duplicate row"] == 1
+    assert_accounted(raw, clean, report)
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"], ids=["0 bytes", "newlines"])
+def test_fasta_empty_file_raises(write, content):
+    path = write("empty.fa", content)
+    with pytest.raises(ValueError, match=r"empty\.fa.*(no FASTA records|is empty)"):
+        io.read_fasta(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["id,sequence\nA1,ACGT\n", "@read1\nACGT\n+\nIIII\n", "notes first\n>s1\nACGT\n"],
+    ids=["csv", "fastq", "text-before-first-record"],
+)
+def test_fasta_that_is_not_fasta_raises(write, content):
+    path = write("wrong.fa", content)
+    with pytest.raises(ValueError, match=r"wrong\.fa.*FASTA"):
+        io.read_fasta(path)
+
+
+def test_fasta_record_without_sequence_raises_naming_it(write):
+    path = write("truncated.fa", ">s1\nACGT\n>s2\n>s3\nGG\n")
+    with pytest.raises(ValueError, match=r"truncated\.fa.*empty sequence.*'s2'"):
+        io.read_fasta(path)
+
+
+def test_fasta_wrapped_lowercase_crlf_record_is_joined_then_cleaned(write):
+    path = write("soft.fa", ">s1 masked\r\nacgt\r\nNNAC\r\n>s2\r\nGGCA\r\n")
+    raw = io.read_fasta(path)
+    assert raw["sequence"].tolist() == ["acgtNNAC", "GGCA"]
+    assert raw["description"].tolist() == ["masked", ""]
+    clean, report = io.clean_sequences(raw, max_n_fraction=0.5)
+    assert clean["sequence"].tolist() == ["ACGTNNAC", "GGCA"]
+    assert report.modified["upper-cased"] == 1
+    assert_accounted(raw, clean, report)
+
+
+def test_fasta_header_without_id_is_dropped_as_missing_id(write):
+    path = write("noid.fa", ">\nACGT\n>s2\nGGCA\n")
+    raw = io.read_fasta(path)
+    clean, report = io.clean_sequences(raw)
+    assert clean["id"].tolist() == ["s2"]
+    assert report.counts()["missing id"] == 1
+    assert_accounted(raw, clean, report)
+
+
+# =============================================================================
+# helpers.io: checking and cleaning sequences
+# =============================================================================
+
+
+def test_sequence_stats_counts_each_kind_of_problem():
+    stats = io.sequence_stats(["ac gt", "ACRY", "", "NNNN"])
+    assert stats["n_lowercase"].tolist() == [4, 0, 0, 0]
+    assert stats["n_N"].tolist() == [0, 0, 0, 4]
+    assert stats["invalid"].tolist() == [" ", "RY", "", ""]
+    assert stats["length"].tolist() == [5, 4, 0, 4]
+
+
+@pytest.mark.parametrize(
+    ("sequence", "message"),
+    [
+        ("acgt", r"invalid character 'a' at position 0.*Upper-case"),
+        ("ACRT", r"invalid character 'R' at position 2"),
+        ("ACYT", r"invalid character 'Y' at position 2"),
+        ("ACUT", r"invalid character 'U' at position 2"),
+        ("AC GT", r"invalid character ' ' at position 2"),
+        ("AC\nGT", r"invalid character '\\n' at position 2"),
+        ("AC\tGT", r"invalid character '\\t' at position 2"),
+        ("", r"empty sequence"),
+        (np.nan, r"empty sequence"),
+    ],
+    ids=["lowercase", "R", "Y", "RNA-U", "space", "newline", "tab", "empty", "NaN"],
+)
+def test_validate_sequences_names_row_column_character_and_position(sequence, message):
+    seqs = pd.Series(["ACGT", sequence], name="seq")
+    with pytest.raises(ValueError, match=r"row 's2', column 'seq': " + message):
+        io.validate_sequences(seqs, ids=["s1", "s2"])
+
+
+def test_validate_sequences_accepts_n_by_default():
+    assert io.validate_sequences(["ACNT"]).tolist() == ["ACNT"]
+
+
+def test_validate_sequences_mixed_lengths_name_row_and_lengths():
+    with pytest.raises(ValueError, match=r"row 1, column 'sequence': length 3, expected 4"):
+        io.validate_sequences(["ACGT", "ACG"], length=4)
+
+
+def test_clean_sequences_accounts_for_every_messy_row():
+    raw = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e", "f", "g", None, "i"],
+            "sequence": ["ac gt\n", "ACRT", "", "NNNA", "ACGT", "ACGTA", "ACGG", "ACGC", None],
+            "expression": [1.0, 2.0, 3.0, 4.0, np.nan, 1.0, 2.0, 3.0, 1.0],
+        }
+    )
+    clean, report = io.clean_sequences(raw, length="mode")
+    assert clean["id"].tolist() == ["a", "g"]
+    assert clean["sequence"].tolist() == ["ACGT", "ACGG"]
+    assert dict(zip(report.dropped["id"], report.dropped["reason"], strict=True)) == {
+        "b": "invalid character",
+        "c": "empty sequence",
+        "d": "too many N",
+        "e": "missing target",
+        "f": "wrong length",
+        "": "missing id",
+        "i": "empty sequence",
+    }
+    assert report.modified == {"whitespace removed": 1, "upper-cased": 1}
+    assert_accounted(raw, clean, report)
+
+
+def test_clean_sequences_names_the_invalid_iupac_characters():
+    raw = pd.DataFrame({"id": ["a", "b"], "sequence": ["ACGT", "RYKM"], "expression": [1.0, 2.0]})
+    clean, report = io.clean_sequences(raw)
+    assert report.dropped["detail"].tolist() == ["invalid: KMRY"]
+    assert_accounted(raw, clean, report)
+
+
+def test_clean_sequences_nan_target_dropped_or_kept_and_flagged():
+    raw = pd.DataFrame(
+        {"id": ["a", "b"], "sequence": ["ACGT", "GGCA"], "rep1": [1.0, np.nan], "rep2": [1.0, 2.0]}
+    )
+    clean, report = io.clean_sequences(raw)
+    assert report.counts()["missing target"] == 1
+    assert report.dropped["detail"].tolist() == ["missing rep1"]
+    assert_accounted(raw, clean, report)
+    clean, report = io.clean_sequences(raw, min_measured=1)
+    assert len(clean) == 2
+    assert report.flagged["missing target (kept)"] == 1
+
+
+def test_clean_sequences_infinite_target_is_not_kept_silently():
+    raw = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "sequence": ["ACGT", "GGCA", "TTAA"],
+            "expression": [1.0, np.inf, -np.inf],
+        }
+    )
+    # Raising, naming the problem, is fine; so is dropping the rows with a reason.
+    try:
+        clean, report = io.clean_sequences(raw)
+    except ValueError as err:
+        message = str(err)
+    else:
+        message = None
+    if message is not None:
+        assert re.search(r"(?i)inf", message), message
+        return
+    assert np.isfinite(clean["expression"]).all(), "infinite targets kept without a word"
+    assert set(report.dropped["id"]) == {"b", "c"}
+    assert_accounted(raw, clean, report)
+
+
+def test_clean_sequences_text_target_column_raises_naming_it():
+    # A target read with pd.read_csv(..., dtype=str) or holding "NA " strings:
+    # comparing numbers with it later fails far from here.
+    raw = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "sequence": ["ACGT", "GGCA", "TTAA"],
+            "expression": ["1.0", "NA", "x"],
+        }
+    )
+    with pytest.raises(ValueError, match=r"(?i)'expression'.*numer"):
+        io.clean_sequences(raw, target_cols=["expression"])
+
+
+def test_clean_sequences_renamed_column_raises_naming_it():
+    raw = pd.DataFrame({"id": ["a"], "seq": ["ACGT"], "expression": [1.0]})
+    with pytest.raises(ValueError, match=r"(?i)missing.*'sequence'.*found"):
+        io.clean_sequences(raw)
+
+
+def test_clean_sequences_non_string_sequences_are_dropped_with_a_reason():
+    raw = pd.DataFrame({"id": ["a", "b"], "sequence": ["ACGT", 1234], "expression": [1.0, 2.0]})
+    clean, report = io.clean_sequences(raw)
+    assert clean["id"].tolist() == ["a"]
+    assert report.dropped["reason"].tolist() == ["invalid character"]
+    assert_accounted(raw, clean, report)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_n_fraction": 1.5}, r"max_n_fraction.*1\.5"),
+        ({"min_measured": 3}, r"min_measured.*3"),
+    ],
+)
+def test_clean_sequences_bad_parameters_raise(kwargs, message):
+    raw = pd.DataFrame({"id": ["a"], "sequence": ["ACGT"], "expression": [1.0]})
+    with pytest.raises(ValueError, match=message):
+        io.clean_sequences(raw, **kwargs)
+
+
+# =============================================================================
+# helpers.encoding
+# =============================================================================
+
+TRANSFORMERS = {
+    "kmer": lambda: encoding.KmerVectorizer(k=2),
+    "onehot": lambda: encoding.OneHotSequenceEncoder(),
+    "composition": lambda: encoding.CompositionFeatures(),
+}
+
+
+def _dense(matrix):
+    return matrix.toarray() if hasattr(matrix, "toarray") else np.asarray(matrix)
+
+
+@pytest.mark.parametrize("name", TRANSFORMERS)
+def test_encoders_treat_lowercase_like_uppercase(name):
+    lower = _dense(TRANSFORMERS[name]().fit_transform(["acgt", "ggNa"]))
+    upper = _dense(TRANSFORMERS[name]().fit_transform(["ACGT", "GGNA"]))
+    np.testing.assert_array_equal(lower, upper)
+
+
+@pytest.mark.parametrize("name", TRANSFORMERS)
+@pytest.mark.parametrize(
+    ("bad", "char"),
+    [
+        ("ACRT", "'R'"),
+        ("ACYT", "'Y'"),
+        ("ACUT", "'U'"),
+        ("AC T", "' '"),
+        ("AC\nT", r"'\\n'"),
+        ("ACÉT", "'É'"),
+        ("AC-T", "'-'"),
+    ],
+    ids=["R", "Y", "U", "space", "newline", "non-ascii", "gap"],
+)
+def test_encoders_name_row_position_and_character(name, bad, char):
+    with pytest.raises(ValueError, match=rf"row 1, position 2: invalid character {char}"):
+        TRANSFORMERS[name]().fit_transform(["ACGT", bad])
+
+
+@pytest.mark.parametrize("name", TRANSFORMERS)
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        ("ACGT", r"got a single str; wrap it in a list"),
+        (pd.Series(["ACGT", np.nan]), r"row 1: expected a sequence string, got a missing value"),
+        ([None, "ACGT"], r"row 0: expected a sequence string, got a missing value"),
+        (
+            pd.Series(["ACGT", pd.NA], dtype="string"),
+            r"row 1: expected a sequence string, got a missing value",
+        ),
+        (["ACGT", 1234], r"row 1: expected a sequence string, got int 1234"),
+        ([b"ACGT"], r"row 0: expected a sequence string, got bytes"),
+        (pd.DataFrame({"id": ["a"], "sequence": ["ACGT"]}), r"DataFrame with 2 columns"),
+        (np.array([["AC", "GG"]]), r"expected a 1-D array of sequences"),
+        (None, r"expected a list, array or Series of sequences, got NoneType"),
+    ],
+    ids=["single-str", "NaN", "None", "pd.NA", "int", "bytes", "2-col-frame", "2-D", "None-X"],
+)
+def test_encoders_reject_wrong_types_naming_the_row(name, X, message):
+    with pytest.raises(ValueError, match=message):
+        TRANSFORMERS[name]().fit_transform(X)
+
+
+def test_encoders_accept_one_column_frame_as_column_transformer_passes_it():
+    frame = pd.DataFrame({"sequence": ["ACGT", "GGCA"]})
+    assert encoding.KmerVectorizer(k=2).fit_transform(frame).shape == (2, 16)
+
+
+def test_kmer_vectorizer_skips_windows_touching_n_and_empty_gives_zero_row():
+    X = encoding.KmerVectorizer(k=2).fit_transform(["ACNGT", "", "A", "NNNN"]).toarray()
+    assert X.sum(axis=1).tolist() == [2, 0, 0, 0]
+
+
+def test_one_hot_n_is_all_zero_or_uniform():
+    assert encoding.OneHotSequenceEncoder().fit_transform(["N"]).tolist() == [[0, 0, 0, 0]]
+    quarter = encoding.OneHotSequenceEncoder(n_value=0.25).fit_transform(["N"])
+    assert quarter.tolist() == [[0.25] * 4]
+
+
+def test_one_hot_mixed_lengths_name_row_and_lengths():
+    with pytest.raises(ValueError, match=r"row 2 has length 3.*4"):
+        encoding.OneHotSequenceEncoder().fit(["ACGT", "GGCA", "ACG"])
+
+
+def test_one_hot_transform_with_another_length_names_fitted_length():
+    encoder = encoding.OneHotSequenceEncoder().fit(["ACGT"])
+    with pytest.raises(ValueError, match=r"row 0 has length 5.*fitted length is 4"):
+        encoder.transform(["ACGTA"])
+
+
+def test_one_hot_fit_on_nothing_raises():
+    with pytest.raises(ValueError, match=r"zero sequences"):
+        encoding.OneHotSequenceEncoder().fit([])
+
+
+def test_one_hot_fit_on_empty_sequences_raises():
+    # Zero-length sequences give a matrix with no columns: a model fitted on
+    # it predicts a constant without any warning.
+    with pytest.raises(ValueError, match=r"(?i)empty|length 0"):
+        encoding.OneHotSequenceEncoder().fit(["", ""])
+
+
+def test_one_hot_transform_before_fit_raises_not_fitted():
+    with pytest.raises(NotFittedError, match=r"not fitted"):
+        encoding.OneHotSequenceEncoder().transform(["ACGT"])
+
+
+def test_composition_of_empty_and_all_n_sequences():
+    X = encoding.CompositionFeatures().fit_transform(["", "NNNN"])
+    assert X[0].tolist() == [0.0] * 7
+    assert X[1].tolist() == [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("k", [0, 16, -1, "3", 2.0, (3, 2), None], ids=repr)
+def test_kmer_vectorizer_bad_k_raises(k):
+    with pytest.raises(ValueError, match=r"k must"):
+        encoding.KmerVectorizer(k=k).fit_transform(["ACGT"])
+
+
+def test_kmer_vectorizer_bad_mode_raises():
+    with pytest.raises(ValueError, match=r"mode must be one of"):
+        encoding.KmerVectorizer(mode="counts").fit_transform(["ACGT"])
+
+
+def test_sequence_functions_name_the_bad_character():
+    with pytest.raises(ValueError, match=r"position 3: invalid character 'R'"):
+        encoding.reverse_complement("ACGR")
+    with pytest.raises(ValueError, match=r"position 2: invalid character ' '"):
+        encoding.kmer_counts("AC GT", k=2)
+    with pytest.raises(ValueError, match=r"invalid character 'R'"):
+        encoding.canonical_kmer("ACR")
+    assert encoding.gc_content("") == 0.0
+    assert encoding.gc_content("gcat") == 0.5
+
+
+def test_reverse_complement_of_a_list_raises_clearly():
+    with pytest.raises((TypeError, ValueError), match=r"\bstr"):
+        encoding.reverse_complement(["ACGT"])
+
+
+@pytest.mark.parametrize("target", [np.nan, np.inf], ids=["NaN", "inf"])
+def test_pipeline_with_nonfinite_target_raises(target):
+    model = make_pipeline(encoding.KmerVectorizer(k=2), Ridge())
+    with pytest.raises(ValueError, match=r"(?i)nan|infinity"):
+        model.fit(["ACGT", "GGCA", "TTAA"], [1.0, target, 2.0])
+
+
+# =============================================================================
+# helpers.evaluation
+# =============================================================================
+
+Y = [1.0, 2.0, 3.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "message"),
+    [
+        (
+            [1.0, np.nan, 3.0],
+            [1.0, 2.0, 3.0],
+            r"y_true .*NaN.*position 1",
+        ),
+        ([1.0, None, 3.0], [1.0, 2.0, 3.0], r"y_true .*NaN"),
+        ([1.0, 2.0, 3.0], [1.0, np.inf, 3.0], r"y_pred .*infinite"),
+        ([1.0, 2.0, 3.0], [1.0, 2.0], r"(?i)different lengths.*3.*2"),
+        ([], [], r"(?i)at least 2"),
+        ([1.0, 1.0, 1.0], [1.0, 2.0, 3.0], r"y_true .*constant"),
+        (np.ones((3, 2)), [1.0, 2.0, 3.0], r"y_true .*one-dimensional"),
+        (["1", "2", "x"], [1.0, 2.0, 3.0], r"y_true"),
+    ],
+    ids=["NaN", "None", "inf", "lengths", "empty", "constant", "2-D", "text"],
+)
+def test_regression_report_bad_targets_raise_naming_the_array(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        evaluation.regression_report(y_true, y_pred)
+
+
+def test_regression_report_constant_prediction_is_documented_nan():
+    table = evaluation.regression_report(Y, [2.5] * 4)
+    assert np.isnan(table["pearson_r"].iloc[0])
+
+
+def test_compare_models_names_the_bad_model():
+    with pytest.raises(ValueError, match=r"'short'.*different lengths"):
+        evaluation.compare_models(Y, {"ok": Y, "short": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"(?i)predictions.*empty"):
+        evaluation.compare_models(Y, {})
+
+
+REPS = [[1.0, 1.1], [2.0, 2.3], [3.0, 2.8], [4.0, 4.2]]
+
+
+@pytest.mark.parametrize(
+    ("replicates", "message"),
+    [
+        ([[1.0], [2.0], [3.0]], r"replicates.*2-D"),
+        ([[0.0, 1.0], *REPS], r"infinite.*row 0, column 0"),
+        ([[-1.0, 1.0], *REPS], r"(?i)replicates.*(nan|negative|invalid)"),
+        ([["a", 1.0], *REPS], r"replicates"),
+    ],
+    ids=["one-column", "log-of-zero", "log-of-negative", "text"],
+)
+def test_noise_ceiling_bad_replicates_raise(replicates, message):
+    with pytest.raises(ValueError, match=message):
+        evaluation.noise_ceiling(replicates, transform=np.log10)
+
+
+def test_noise_ceiling_counts_missing_replicates():
+    ceiling = evaluation.noise_ceiling([[1.0, np.nan], *REPS])
+    assert ceiling.n_incomplete == 1
+    assert ceiling.n_rows == 5
+
+
+def test_similarity_groups_ignore_case():
+    seqs = ["acgtacgtac", "ACGTACGTAC", "TTTTGGGGCC"]
+    assert evaluation.similarity_groups(seqs, k=4).tolist() == [0, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("seqs", "message"),
+    [
+        ("ACGTACGTAC", r"single string"),
+        ([], r"(?i)empty"),
+        (["ACGTACGTAC", "ACG"], r"row 1.*length 3.*k=4"),
+        (["ACGTACGTAC", ""], r"row 1.*length 0"),
+        (pd.Series(["ACGTACGTAC", np.nan]), r"row 1.*not a string"),
+        (["ACGTACGTAC", "ACG TACGTA"], r"row 1.*' '"),
+        (["ACGTACGTAC", "ACGRACGTAC"], r"row 1.*'R'"),
+    ],
+    ids=["single-str", "empty", "too-short", "empty-str", "NaN", "space", "IUPAC"],
+)
+def test_similarity_groups_bad_sequences_raise_naming_the_row(seqs, message):
+    with pytest.raises(ValueError, match=message):
+        evaluation.similarity_groups(seqs, k=4)
+
+
+def test_bootstrap_ci_bad_input_raises():
+    with pytest.raises(ValueError, match=r"y_true .*NaN"):
+        evaluation.bootstrap_ci([1.0, np.nan, 3.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"metric must be one of"):
+        evaluation.bootstrap_ci(Y, Y, metric="R2")
+
+
+# =============================================================================
+# helpers.interpret
+# =============================================================================
+
+
+class CountT:
+    """A stand-in pipeline: predicts the number of T in each sequence."""
+
+    def predict(self, seqs):
+        return np.array([s.count("T") for s in seqs], dtype=float)
+
+
+def test_mutagenesis_scan_upper_cases_lowercase_input():
+    scan = interpret.mutagenesis_scan(CountT(), "acgt")
+    assert len(scan) == 12
+    assert scan.attrs["sequence"] == "ACGT"
+
+
+@pytest.mark.parametrize(
+    ("sequence", "message"),
+    [
+        ("ACNT", r"invalid character 'N' at position 2"),
+        ("ACRT", r"invalid character 'R' at position 2"),
+        ("AC T", r"invalid character ' ' at position 2"),
+        ("AC\nT", r"invalid character '\\n' at position 2"),
+        ("", r"(?i)empty"),
+        (None, r"str.*NoneType"),
+        (["ACGT"], r"str.*list"),
+        (b"ACGT", r"str.*bytes"),
+    ],
+    ids=["N", "R", "space", "newline", "empty", "None", "list", "bytes"],
+)
+def test_mutagenesis_scan_bad_sequence_raises_naming_it(sequence, message):
+    with pytest.raises(ValueError, match=message):
+        interpret.mutagenesis_scan(CountT(), sequence)
+
+
+def test_mutagenesis_scan_wrong_number_of_predictions_raises():
+    class Broken:
+        def predict(self, seqs):
+            return np.ones(3)
+
+    with pytest.raises(ValueError, match=r"3 values for 13 sequences"):
+        interpret.mutagenesis_scan(Broken(), "ACGT")
+
+
+def test_mutagenesis_scan_nan_predictions_raise():
+    class NanModel:
+        def predict(self, seqs):
+            return np.full(len(seqs), np.nan)
+
+    with pytest.raises(ValueError, match=r"(?i)nan"):
+        interpret.mutagenesis_scan(NanModel(), "ACGT")
+
+
+def test_mutagenesis_matrix_missing_columns_raise():
+    with pytest.raises(ValueError, match=r"scan needs columns"):
+        interpret.mutagenesis_matrix(pd.DataFrame({"pos": [0]}))
+
+
+@pytest.mark.parametrize(
+    ("importances", "names", "message"),
+    [
+        ([0.1, np.nan], ["AA", "CC"], r"feature 'CC' \(index 1\) is not finite"),
+        ([0.1, np.inf], ["AA", "CC"], r"feature 'CC' \(index 1\) is not finite"),
+        ([0.1, 0.2], ["AA"], r"2 values but feature_names has 1"),
+        (["x", 0.2], ["AA", "CC"], r"importances"),
+    ],
+    ids=["NaN", "inf", "lengths", "text"],
+)
+def test_importance_table_bad_input_raises(importances, names, message):
+    with pytest.raises(ValueError, match=message):
+        interpret.importance_table(importances, names)
+
+
+@pytest.mark.parametrize(
+    ("kmer", "message"),
+    [("tataat", r"k-mer 0 \('tataat'\)"), ("TANAAT", r"k-mer 0 .*'N'"), ("", r"k-mer 0 \(''\)")],
+    ids=["lowercase", "N", "empty"],
+)
+def test_map_kmers_to_motifs_bad_kmers_raise(kmer, message):
+    with pytest.raises(ValueError, match=message):
+        interpret.map_kmers_to_motifs([kmer])
+
+
+def test_kmer_position_profile_ignores_case():
+    lower = interpret.kmer_position_profile(["aataa"], ["TAA"])
+    upper = interpret.kmer_position_profile(["AATAA"], ["TAA"])
+    pd.testing.assert_frame_equal(lower, upper)
+
+
+def test_kmer_position_profile_missing_sequence_raises():
+    with pytest.raises(ValueError, match=r"(?i)row 0|missing|not a str"):
+        interpret.kmer_position_profile([np.nan, "AATAA"], ["TAA"])
+
+
+# =============================================================================
+# helpers.datasets: files in the cache that are not what they should be
+# =============================================================================
+
+
+def test_fetch_unknown_name_lists_known_files(tmp_path):
+    with pytest.raises(ValueError, match=r"Unknown dataset file 'nope\.csv'\. Known files: "):
+        datasets.fetch("nope.csv", directory=tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"", b"id,sequence\n1,ACGT\n"], ids=["empty", "truncated"])
+@pytest.mark.parametrize(
+    ("loader", "name"),
+    [
+        (datasets.load_lafleur2022, "lafleur2022_supp_data_5.csv"),
+        (datasets.load_vaishnav2022_random, "vaishnav2022_hq_random_complex.txt"),
+        (datasets.load_vaishnav2022_native, "vaishnav2022_native_complex.csv"),
+        (datasets.load_dream2022_demo, "dream2022_demo_train.txt"),
+    ],
+    ids=["lafleur", "vaishnav-random", "vaishnav-native", "dream"],
+)
+def test_loaders_reject_a_corrupted_cached_file_without_downloading(
+    tmp_path, loader, name, content
+):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(datasets.DatasetHashError, match=rf"{re.escape(name)}.*SHA-256"):
+        loader(directory=tmp_path)
+    assert (tmp_path / name).read_bytes() == content  # never overwritten
+
+
+# =============================================================================
+# helpers.report: the "use your own data" reader (CSV, or FASTA + targets)
+# =============================================================================
+
+FASTA3 = ">s1\nACGT\n>s2\nGGCA\n>s3\nTTAA\n"
+
+
+def _load_with_targets(write, targets: str | bytes, fasta: str = FASTA3) -> pd.DataFrame:
+    return coursework.load_table(
+        write("seqs.fa", fasta), targets_path=write("targets.csv", targets)
+    )
+
+
+def test_load_table_csv_with_own_column_names_semicolons_and_lowercase(write):
+    path = write("mine.csv", "name;seq;tpm\nA1;acgt;10\nA2;GG CA;100\n")
+    table = coursework.load_table(path, id_col="name", sequence_col="seq", target_col="tpm")
+    assert table.columns.tolist() == ["id", "sequence", "target"]
+    assert table["target"].tolist() == [10.0, 100.0]
+    assert table["sequence"].tolist() == ["acgt", "GG CA"]  # as written: QC cleans
+
+
+def test_load_table_fasta_without_targets_raises(write):
+    with pytest.raises(ValueError, match=r"seqs\.fa.*targets_path"):
+        coursework.load_table(write("seqs.fa", FASTA3))
+
+
+def test_load_table_targets_with_byte_order_mark(write):
+    table = _load_with_targets(write, "id,expression\ns1,1.5\ns2,2\ns3,3\n".encode("utf-8-sig"))
+    assert table["target"].tolist() == [1.5, 2.0, 3.0]
+
+
+def test_load_table_targets_with_semicolons_and_decimal_commas(write):
+    # read_sequences_csv reads this European spreadsheet format; so must the
+    # targets file that goes with a FASTA.
+    table = _load_with_targets(write, "id;expression\ns1;1,5\ns2;2\ns3;3\n")
+    assert table["target"].tolist() == [1.5, 2.0, 3.0]
+
+
+def test_load_table_empty_targets_file_raises_naming_it(write):
+    with pytest.raises(ValueError, match=r"targets\.csv"):
+        _load_with_targets(write, "")
+
+
+def test_load_table_duplicate_target_ids_raise(write):
+    with pytest.raises(ValueError, match=r"targets\.csv.*'s1'.*more than once"):
+        _load_with_targets(write, "id,expression\ns1,1\ns1,2\ns3,3\n")
+
+
+def test_load_table_infinite_target_raises(write):
+    with pytest.raises(ValueError, match=r"(?i)'expression'.*inf"):
+        _load_with_targets(write, "id,expression\ns1,inf\ns2,2\ns3,3\n")
+
+
+def test_load_table_unmatched_ids_are_counted_and_qc_drops_them(write):
+    table = _load_with_targets(write, "id,expression\ns1,1\ns3,3\nzz,4\n")
+    assert table["id"].tolist() == ["s1", "s2", "s3"]
+    assert table.attrs["targets_without_sequence"] == 1
+    clean, qc = coursework.quality_control(table, cv=1, min_per_fold=1)
+    assert qc.dropped["id"].tolist() == ["s2"]
+    assert qc.dropped["reason"].tolist() == ["missing target"]
+    assert_accounted(table, clean, qc)
+
+
+def test_load_table_duplicate_fasta_ids_are_dropped_by_qc_with_a_reason(write):
+    fasta = ">s1\nACGT\n>s1\nGGCA\n>s3\nTTAA\n>s4\nCCGG\n"
+    table = _load_with_targets(write, "id,expression\ns1,1\ns3,3\ns4,4\n", fasta=fasta)
+    clean, qc = coursework.quality_control(table, cv=1, min_per_fold=1)
+    assert clean["id"].tolist() == ["s3", "s4"]
+    assert qc.counts()["conflicting duplicate id"] == 2
+    assert_accounted(table, clean, qc)
+
+
+def test_load_table_log10_of_zero_names_the_id(write):
+    path = write("mine.csv", "id,sequence,expression\nA1,ACGT,10\nA2,GGCA,0\n")
+    with pytest.raises(ValueError, match=r"mine\.csv.*positive.*'A2'"):
+        coursework.load_table(path, log10_target=True)
+
+
+def test_quality_control_too_few_rows_or_constant_target_raise():
+    table = pd.DataFrame(
+        {"id": ["a", "b", "c"], "sequence": ["ACGT", "GGCA", "TTAA"], "target": [1.0, 1.0, 1.0]}
+    )
+    with pytest.raises(ValueError, match=r"only 3 of 3 rows passed quality control"):
+        coursework.quality_control(table)
+    with pytest.raises(ValueError, match=r"target is constant"):
+        coursework.quality_control(table, cv=1, min_per_fold=1)
+
+
+# =============================================================================
+# helpers.plotting: figures from tables (the chapters' and the report's)
+# =============================================================================
+
+
+@pytest.fixture
+def plotting():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers import plotting
+
+    yield plotting
+    plt.close("all")
+
+
+@pytest.mark.parametrize("name", ["plot_observed_vs_predicted", "plot_residuals"])
+def test_scatter_plots_with_mismatched_lengths_name_the_arrays(plotting, name):
+    with pytest.raises(ValueError, match=r"y_true.*y_pred|y_pred.*y_true"):
+        getattr(plotting, name)([1.0, 2.0, 3.0], [1.0, 2.0])
+
+
+def test_score_and_importance_plots_name_the_missing_column(plotting):
+    with pytest.raises(ValueError, match=r"no column 'pearson_r'; columns: \['r2'\]"):
+        plotting.plot_model_scores(pd.DataFrame({"r2": [0.5]}, index=["m"]), metric="pearson_r")
+    with pytest.raises(ValueError, match=r"no column 'rank'"):
+        plotting.plot_importance_bars(pd.DataFrame({"feat": ["AA"], "imp": [1.0]}))
