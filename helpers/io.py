@@ -140,7 +140,7 @@ def _to_numbers(
 
 def read_sequences_csv(
     path: str | Path,
-    sequence_col: str = "sequence",
+    sequence_col: str | None = "sequence",
     id_col: str = "id",
     target_cols: Sequence[str] | None = None,
     *,
@@ -153,8 +153,9 @@ def read_sequences_csv(
     path : str or pathlib.Path
         A comma-, semicolon- or tab-separated text file with a header line.
         A UTF-8 byte-order mark (as written by Excel) is ignored.
-    sequence_col : str, default="sequence"
-        Column holding the DNA sequences.
+    sequence_col : str or None, default="sequence"
+        Column holding the DNA sequences; ``None`` for a table of
+        measurements only (to be joined to sequences read from FASTA).
     id_col : str, default="id"
         Column holding a name for each sequence.
     target_cols : sequence of str, optional
@@ -242,9 +243,10 @@ def read_sequences_csv(
         )
 
     found = list(table.columns)
-    others = [c for c in found if c not in (id_col, sequence_col)]
+    key_cols = [id_col] if sequence_col is None else [id_col, sequence_col]
+    others = [c for c in found if c not in key_cols]
     targets = list(others if target_cols is None else target_cols)
-    expected = [id_col, sequence_col, *([] if target_cols is None else targets)]
+    expected = [*key_cols, *([] if target_cols is None else targets)]
     missing_cols = [c for c in expected if c not in found]
     if missing_cols:
         raise ValueError(
@@ -254,14 +256,14 @@ def read_sequences_csv(
             "`target_cols=` to name the columns of your file."
         )
 
-    table[id_col] = table[id_col].fillna("").astype(str).str.strip()
-    table[sequence_col] = table[sequence_col].fillna("").astype(str).str.strip()
+    for column in key_cols:
+        table[column] = table[column].fillna("").astype(str).str.strip()
     for column in targets:
         table[column] = _to_numbers(
             table[column].fillna(""), column=column, ids=table[id_col], path=path, decimal=decimal
         )
-    rest = [c for c in found if c not in (id_col, sequence_col, *targets)]
-    return table[[id_col, sequence_col, *targets, *rest]]
+    rest = [c for c in found if c not in (*key_cols, *targets)]
+    return table[[*key_cols, *targets, *rest]]
 
 
 def _check_fasta_start(path: Path) -> int:

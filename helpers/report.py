@@ -159,7 +159,6 @@ def load_table(
         table = pd.DataFrame(
             {"id": raw[id_col], "sequence": raw[sequence_col], "target": raw[target_col]}
         )
-        _check_finite(table, path, target_col)
         unmatched = 0
         source = path
     else:
@@ -207,37 +206,15 @@ def load_table(
 def _read_targets(path: Path, id_col: str, target_col: str) -> pd.DataFrame:
     """Read the ``id_col`` and ``target_col`` columns of a table of measurements.
 
-    The file is read by :func:`helpers.io.read_sequences_csv` (the id column
-    standing in for the sequence column it expects), so a byte-order mark,
-    ``;`` or tab separators and decimal commas are handled as for sequence
-    tables, and its messages name the file, row, id and value.
+    The file is read by :func:`helpers.io.read_sequences_csv` with no
+    sequence column, so a byte-order mark, ``;`` or tab separators and decimal
+    commas are handled as for sequence tables, and its messages (a missing
+    column, a non-numeric or infinite value) name the file, row, id and value.
     """
-    raw = read_sequences_csv(path, sequence_col=id_col, id_col=id_col, target_cols=[target_col])
-    raw = raw.loc[:, ~raw.columns.duplicated()]
-    table = pd.DataFrame(
+    raw = read_sequences_csv(path, sequence_col=None, id_col=id_col, target_cols=[target_col])
+    return pd.DataFrame(
         {"id": raw[id_col].to_numpy(), "target": raw[target_col].to_numpy(dtype=float)}
     )
-    _check_finite(table, path, target_col)
-    return table
-
-
-def _check_finite(table: pd.DataFrame, path: Path, target_col: str) -> None:
-    """Raise if a ``target`` of ``table`` is infinite (NaN means missing: QC counts it)."""
-    infinite = np.isinf(table["target"].to_numpy(dtype=float))
-    if infinite.any():
-        i = int(np.flatnonzero(infinite)[0])
-        raise ValueError(
-            f"{path}: column {target_col!r} must hold finite numbers, but row {i} "
-            f"(id {table['id'].iloc[i]!r}) holds {table['target'].iloc[i]} "
-            f"({int(infinite.sum())} infinite cell(s)). An infinite value is often the "
-            "log of 0 computed by a spreadsheet: fix it, or leave the cell empty for a "
-            "missing measurement."
-        )
-
-
-# ---------------------------------------------------------------------------
-# quality control
-# ---------------------------------------------------------------------------
 
 
 def quality_control(

@@ -571,3 +571,21 @@ def test_raw_fasta_truncated_record_is_reported(write):
         read_fasta(data_path("promoters_raw.fasta"))
     clean, report = clean_sequences(read_fasta(data_path("promoters_raw.fasta"), strict=False))
     assert report.counts()["empty sequence"] == 1
+
+
+def test_measurements_table_without_sequence_column(tmp_path):
+    path = tmp_path / "targets.csv"
+    path.write_text("\ufeffid;expression;batch\ns1;1,5;a\ns2;;b\n", encoding="utf-8")
+    table = read_sequences_csv(path, sequence_col=None, target_cols=["expression"])
+    assert table.columns.tolist() == ["id", "expression", "batch"]
+    assert table["expression"].tolist()[0] == 1.5
+    assert np.isnan(table["expression"].iloc[1])
+
+
+def test_measurements_table_missing_target_names_expected_columns(tmp_path):
+    path = tmp_path / "targets.csv"
+    path.write_text("id,level\ns1,1\n")
+    with pytest.raises(
+        ValueError, match=r"missing column\(s\) \['expression'\]\. Expected \['id', 'expression'\]"
+    ):
+        read_sequences_csv(path, sequence_col=None, target_cols=["expression"])
