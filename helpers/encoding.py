@@ -571,7 +571,26 @@ def _vocabulary(k_range: tuple[int, int], canonical: bool) -> Mapping[str, int]:
 _MODES = ("count", "presence", "frequency")
 
 
-class KmerVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class _SequenceInputTags:
+    """scikit-learn tags of the transformers here: a 1-D collection of strings in.
+
+    ``_requires_fit`` is False for the transformers whose columns do not depend
+    on the data (k-mers, composition), so they can ``transform`` unfitted.
+    """
+
+    _requires_fit: bool = True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = self._requires_fit
+        return tags
+
+
+class KmerVectorizer(
+    _SequenceInputTags, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Encode DNA sequences as a sparse matrix of k-mer counts.
 
     Every sequence becomes one row; every possible k-mer (all ``4**k`` of them,
@@ -634,6 +653,8 @@ class KmerVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     >>> KmerVectorizer(k=2, canonical=True).fit(["A"]).n_features_out_
     10
     """
+
+    _requires_fit = False
 
     def __init__(
         self,
@@ -737,15 +758,8 @@ class KmerVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         """Read-only mapping k-mer -> column index (like ``CountVectorizer.vocabulary_``)."""
         return _vocabulary(_check_k(self.k), bool(self.canonical))
 
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags
 
-
-class OneHotSequenceEncoder(TransformerMixin, BaseEstimator):
+class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator):
     """One-hot encode equal-length sequences, keeping the position of every base.
 
     Each base becomes four columns (A, C, G, T) with a single 1, so a sequence
@@ -843,12 +857,6 @@ class OneHotSequenceEncoder(TransformerMixin, BaseEstimator):
             dtype=object,
         )
 
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
-
 
 def _common_length(seqs: Sequence[str], expected: int | None = None) -> int:
     lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
@@ -908,7 +916,7 @@ def one_hot_encode(
     return table[base]
 
 
-class CompositionFeatures(TransformerMixin, BaseEstimator):
+class CompositionFeatures(_SequenceInputTags, TransformerMixin, BaseEstimator):
     """Sequence composition: length, GC content and the fraction of each base.
 
     Columns: ``length``, ``gc_content`` (G + C over A + C + G + T, ``N``
@@ -924,6 +932,8 @@ class CompositionFeatures(TransformerMixin, BaseEstimator):
     >>> CompositionFeatures().get_feature_names_out()[:2].tolist()
     ['length', 'gc_content']
     """
+
+    _requires_fit = False
 
     feature_names = ("length", "gc_content", "frac_A", "frac_C", "frac_G", "frac_T", "frac_N")
 
@@ -964,10 +974,3 @@ class CompositionFeatures(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Column names (see the class docstring)."""
         return np.asarray(self.feature_names, dtype=object)
-
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags

@@ -31,21 +31,6 @@ from helpers import datasets, encoding, evaluation, interpret, io
 from helpers import report as coursework
 
 
-@pytest.fixture
-def write(tmp_path):
-    """Write text (or bytes) to a file in a temporary folder and return its path."""
-
-    def _write(name: str, content: str | bytes):
-        path = tmp_path / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", newline="")
-        return path
-
-    return _write
-
-
 def assert_accounted(raw: pd.DataFrame, clean: pd.DataFrame, report: io.QCReport) -> None:
     """Every input row is either kept or listed, with a reason, in the report."""
     assert report.n_input == len(raw)

@@ -26,21 +26,6 @@ from helpers.paths import data_path
 CSV = "id,sequence,rep1,expression\nP1,ACGT,1.5,0.2\nP2,GGCA,2.0,\nP3,TTAA,NA,0.1\n"
 
 
-@pytest.fixture
-def write(tmp_path):
-    """Write text (or bytes) to a file in a temporary folder and return its path."""
-
-    def _write(name: str, content: str | bytes):
-        path = tmp_path / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-        return path
-
-    return _write
-
-
 # --- read_sequences_csv ------------------------------------------------------
 
 
