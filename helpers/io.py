@@ -104,6 +104,27 @@ def _check_unique_columns(names: Sequence[str], path: Path) -> None:
         )
 
 
+def _bad_cells_error(
+    mask: np.ndarray,
+    values: pd.Series,
+    *,
+    column: str,
+    ids: pd.Series,
+    path: Path,
+    problem: str,
+    advice: str,
+    detail: str = "",
+) -> ValueError:
+    """An error naming the file, column, first bad row, its id and value, and the count."""
+    positions = np.flatnonzero(mask)
+    i = positions[0]
+    count = f" ({len(positions)} such cells in this column)" if len(positions) > 1 else ""
+    return ValueError(
+        f"{path}: column {column!r} {problem}, but row {i} "
+        f"(id {ids.iloc[i]!r}) holds {values.iloc[i]!r}{detail}{count}. {advice}"
+    )
+
+
 def _to_numbers(
     values: pd.Series, *, column: str, ids: pd.Series, path: Path, decimal: str
 ) -> pd.Series:
@@ -113,27 +134,30 @@ def _to_numbers(
     if decimal != ".":
         text = text.str.replace(decimal, ".", regex=False)
     numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype(float)
-    bad = numbers.isna() & ~missing
+    bad = (numbers.isna() & ~missing).to_numpy()
     if bad.any():
-        positions = np.flatnonzero(bad.to_numpy())
-        i = positions[0]
-        raise ValueError(
-            f"{path}: column {column!r} must hold numbers, but row {i} "
-            f"(id {ids.iloc[i]!r}) holds {values.iloc[i]!r}"
-            + (f" ({len(positions)} such cells in this column)" if len(positions) > 1 else "")
-            + ". Fix the value, leave the cell empty for a missing measurement, or pass "
-            "`target_cols=` without this column if it is not a measurement."
+        raise _bad_cells_error(
+            bad,
+            values,
+            column=column,
+            ids=ids,
+            path=path,
+            problem="must hold numbers",
+            advice="Fix the value, leave the cell empty for a missing measurement, or pass "
+            "`target_cols=` without this column if it is not a measurement.",
         )
     infinite = np.isinf(numbers.to_numpy())
     if infinite.any():
-        positions = np.flatnonzero(infinite)
-        i = positions[0]
-        raise ValueError(
-            f"{path}: column {column!r} must hold finite numbers, but row {i} "
-            f"(id {ids.iloc[i]!r}) holds {values.iloc[i]!r}, which is infinite"
-            + (f" ({len(positions)} such cells in this column)" if len(positions) > 1 else "")
-            + ". An infinite measurement is often the log of 0: leave the cell empty for a "
-            "missing measurement, or log-transform with a pseudocount, log10(x + c)."
+        raise _bad_cells_error(
+            infinite,
+            values,
+            column=column,
+            ids=ids,
+            path=path,
+            problem="must hold finite numbers",
+            detail=", which is infinite",
+            advice="An infinite measurement is often the log of 0: leave the cell empty for a "
+            "missing measurement, or log-transform with a pseudocount, log10(x + c).",
         )
     return numbers
 
