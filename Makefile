@@ -31,19 +31,19 @@ test: $(STAMP)  ## unit tests, doctests and nbval over every chapter
 	$(BIN)/pytest
 
 lint: $(STAMP)  ## ruff over helpers, tests, benchmarks and notebooks
-	$(BIN)/ruff check helpers tests benchmarks chapters
-	$(BIN)/ruff format --check helpers tests benchmarks
+	$(BIN)/ruff check helpers tests benchmarks tools chapters
+	$(BIN)/ruff format --check helpers tests benchmarks tools
+	$(BIN)/python -m tools.notebooks check
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix helpers tests benchmarks chapters
-	$(BIN)/ruff format helpers tests benchmarks
+	$(BIN)/ruff check --fix helpers tests benchmarks tools chapters
+	$(BIN)/ruff format helpers tests benchmarks tools
 
 data: $(STAMP)  ## regenerate the embedded dataset (byte-identical)
 	$(BIN)/python -m helpers.simulate --out data
 
-execute: $(STAMP)  ## re-execute notebooks in place: make execute NB=chapters/03_kmer_encoding.ipynb
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.kernel_name=python3 $(or $(NB),chapters/*.ipynb)
+execute: $(STAMP)  ## execute chapters from their .md source and sync the pair: make execute NB=chapters/03_kmer_encoding.md
+	$(BIN)/python -m tools.notebooks execute $(or $(NB),chapters/[0-9]*.md)
 
 budget: $(STAMP)  ## per-chapter time and memory budget, outputs compared with the stored ones
 	$(BIN)/python benchmarks/check_determinism.py --list-only

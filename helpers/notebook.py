@@ -1,4 +1,4 @@
-"""One call at the top of every chapter: display options and seeds.
+"""One call at the top of every chapter: display options, seeds and threads.
 
 Stored notebook outputs are compared by nbval, so everything a chapter prints
 must be reproducible to the last digit shown. Rounding what is displayed keeps
@@ -13,13 +13,24 @@ import random
 import matplotlib
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 #: Seed used by every chapter.
 SEED: int = 0
 
 
+#: Compute threads for numpy's BLAS and scikit-learn's OpenMP code in a chapter.
+THREADS: int = 1
+
+
 def setup_notebook(precision: int = 3, seed: int = SEED) -> np.random.Generator:
-    """Set display precision, figure style and seeds for a chapter.
+    """Set display precision, figure style, seeds and compute threads for a chapter.
+
+    Compute threads are limited to :data:`THREADS` (one): on a small shared
+    machine (two cores, as on Binder and in CI) multi-threaded gradient boosting
+    and linear algebra wait on each other and run several times slower than
+    with one thread, and one thread also makes floating-point sums happen in
+    the same order on every machine.
 
     Parameters
     ----------
@@ -49,6 +60,7 @@ def setup_notebook(precision: int = 3, seed: int = SEED) -> np.random.Generator:
     matplotlib.rcParams["figure.dpi"] = 80
     matplotlib.rcParams["figure.figsize"] = (6.4, 4.0)
     matplotlib.rcParams["svg.hashsalt"] = "seq2expr"
+    threadpool_limits(limits=THREADS)  # lasts for the whole kernel session
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - seeds legacy np.random calls in readers' own cells
     return np.random.default_rng(seed)

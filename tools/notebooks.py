@@ -1,0 +1,249 @@
+"""Text-first chapters: the MyST Markdown source and its executed ``.ipynb`` twin.
+
+Each chapter is a pair. ``chapters/NN_name.md`` (jupytext MyST Markdown) is the
+source reviewers read and contributors edit; ``chapters/NN_name.ipynb`` is the
+same notebook executed, with outputs, which nbval, the book build, Binder, Colab
+and the download button use. This module keeps the pair in step:
+
+``python -m tools.notebooks execute chapters/04_training.md``
+    Read the Markdown source, execute it top to bottom in a fresh kernel, strip
+    volatile metadata, write the ``.ipynb`` and rewrite the ``.md`` from it (so
+    both are in jupytext's canonical form). On an unchanged chapter ``git diff``
+    stays empty. Accepts either file of a pair and several chapters.
+``python -m tools.notebooks check``
+    Fail (exit 1) when a pair is out of step, a notebook carries volatile
+    metadata, a chapter's first cell differs from the set-up cell rendered
+    from ``_config.yml``, or a notebook is not executed in order.
+``python -m tools.notebooks pair chapters/X.ipynb``
+    Write the ``.md`` of an existing ``.ipynb`` (no execution); used once when
+    a notebook-only chapter becomes text-first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+TEXT_FORMAT = "md:myst"
+#: Notebook metadata kept in the executed notebook; everything else is dropped.
+KEEP_NOTEBOOK_METADATA = ("kernelspec", "jupytext")
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+#: The first code cell of every chapter, rendered with the repository URL of
+#: ``_config.yml`` (the one place that names it).
+SETUP_CELL_TEMPLATE = """\
+# Runs anywhere: installs the book's helpers and data only where `helpers` is missing
+# (Colab, or a notebook downloaded on its own); does nothing in the book's environment.
+import importlib.util
+import sys
+
+if importlib.util.find_spec("helpers") is None:
+    !test -d sequence-to-expression || git clone -q --depth 1 {url} sequence-to-expression
+    %pip install -q ./sequence-to-expression myst-nb
+    sys.path.insert(0, "sequence-to-expression")"""
+
+
+def repository_url() -> str:
+    """The repository URL from ``_config.yml`` (``repository.url``)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return str(config["repository"]["url"])
+
+
+def setup_cell_source() -> str:
+    """Source of the first code cell every chapter must start with."""
+    return SETUP_CELL_TEMPLATE.format(url=repository_url())
+
+
+def pair_of(path: str | Path) -> tuple[Path, Path]:
+    """``(markdown, notebook)`` paths of the chapter that ``path`` belongs to."""
+    path = Path(path).resolve()
+    return path.with_suffix(".md"), path.with_suffix(".ipynb")
+
+
+def chapter_pairs() -> list[tuple[Path, Path]]:
+    """Every chapter pair, found from either half."""
+    stems = sorted(
+        {p.with_suffix("") for p in CHAPTERS.glob("[0-9][0-9]_*.md")}
+        | {p.with_suffix("") for p in CHAPTERS.glob("[0-9][0-9]_*.ipynb")}
+    )
+    return [pair_of(stem.with_suffix(".md")) for stem in stems]
+
+
+def _cell_id(cell: nbformat.NotebookNode, seen: dict[str, int]) -> str:
+    """A stable id: a hash of the cell's type and source (numbered when repeated)."""
+    digest = hashlib.sha1(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()[:8]
+    seen[digest] = seen.get(digest, 0) + 1
+    return digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip volatile metadata in place: timings, kernel versions, random cell ids."""
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    nb.metadata = nbformat.from_dict(
+        {key: nb.metadata[key] for key in KEEP_NOTEBOOK_METADATA if key in nb.metadata}
+    )
+    nb.metadata["kernelspec"] = nbformat.from_dict(KERNELSPEC)
+    nb.metadata["jupytext"] = nbformat.from_dict({"formats": f"ipynb,{TEXT_FORMAT}"})
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        cell.id = _cell_id(cell, seen)
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+        cell.metadata.pop("jp-MarkdownHeadingCollapsed", None)
+        if cell.cell_type == "code":
+            for output in cell.outputs:
+                output.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def markdown_text(nb: nbformat.NotebookNode) -> str:
+    """The MyST Markdown text of a notebook (inputs only), as jupytext writes it."""
+    text_nb = nbformat.from_dict(nb)
+    text_nb.metadata = nbformat.from_dict(
+        {"jupytext": {"formats": f"ipynb,{TEXT_FORMAT}"}, "kernelspec": KERNELSPEC}
+    )
+    text = jupytext.writes(text_nb, fmt=TEXT_FORMAT)
+    # The jupytext version would change every source file on an upgrade.
+    return re.sub(r"\n +jupytext_version: [^\n]*", "", text, count=1)
+
+
+def read_source(md_path: Path) -> nbformat.NotebookNode:
+    """The chapter's Markdown source as a notebook without outputs."""
+    return jupytext.read(md_path, fmt=TEXT_FORMAT)
+
+
+def write_pair(nb: nbformat.NotebookNode, md_path: Path, ipynb_path: Path) -> None:
+    """Write the executed notebook and its Markdown twin."""
+    normalise(nb)
+    nbformat.validate(nb)
+    ipynb_path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    md_path.write_text(markdown_text(nb), encoding="utf-8")
+
+
+def kernel_env() -> dict[str, str]:
+    """Environment for a chapter's kernel: ours, without a forced matplotlib backend.
+
+    ipykernel selects the inline backend (figures as ``display_data`` outputs,
+    as stored in the chapters) only when ``MPLBACKEND`` is unset.
+    """
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300, **client_options):
+    """Execute ``nb`` in place in a fresh ``python3`` kernel started in ``cwd``.
+
+    Returns the :class:`nbclient.NotebookClient`, whose hooks (``on_cell_executed``
+    and others) a caller may set through ``client_options``.
+    """
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
+        **client_options,
+    )
+    client.execute(env=kernel_env())
+    return client
+
+
+def execute_chapter(path: str | Path, timeout: int = 300) -> None:
+    """Execute a chapter from its Markdown source and write the synced pair."""
+    md_path, ipynb_path = pair_of(path)
+    if not md_path.exists():
+        raise SystemExit(f"{md_path.relative_to(ROOT)}: no Markdown source (run `pair` first)")
+    nb = read_source(md_path)
+    print(f"executing {md_path.relative_to(ROOT)} ...", flush=True)
+    execute(nb, md_path.parent, timeout=timeout)
+    write_pair(nb, md_path, ipynb_path)
+    print(f"wrote {ipynb_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
+
+
+def pair_chapter(path: str | Path) -> None:
+    """Write the Markdown source of an executed notebook and normalise the notebook."""
+    md_path, ipynb_path = pair_of(path)
+    nb = nbformat.read(ipynb_path, as_version=4)
+    write_pair(nb, md_path, ipynb_path)
+    print(f"paired {ipynb_path.relative_to(ROOT)} -> {md_path.relative_to(ROOT)}")
+
+
+def problems_of(md_path: Path, ipynb_path: Path) -> list[str]:
+    """What is wrong with one chapter pair (empty when it is in step)."""
+    name = md_path.with_suffix("").relative_to(ROOT)
+    if not md_path.exists():
+        return [f"{name}: .ipynb without its .md source"]
+    if not ipynb_path.exists():
+        return [f"{name}: .md source never executed (make execute NB={name}.md)"]
+    problems = []
+    stored = nbformat.read(ipynb_path, as_version=4)
+    if markdown_text(stored) != md_path.read_text(encoding="utf-8"):
+        problems.append(
+            f"{name}: .md and .ipynb differ; edit the .md, then `make execute NB={name}.md`"
+        )
+    fresh = normalise(nbformat.from_dict(stored))
+    if nbformat.writes(fresh) + "\n" != ipynb_path.read_text(encoding="utf-8"):
+        problems.append(f"{name}: .ipynb carries volatile metadata (make execute NB={name}.md)")
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    if code and code[0].source != setup_cell_source():
+        problems.append(
+            f"{name}: first code cell differs from the set-up cell in tools/notebooks.py"
+        )
+    counts = [c.execution_count for c in code]
+    if counts != list(range(1, len(code) + 1)):
+        problems.append(
+            f"{name}: not executed top to bottom in one kernel (make execute NB={name}.md)"
+        )
+    return problems
+
+
+def check(paths: list[str] | None = None) -> int:
+    """Print every problem of the given chapters (all by default); 1 if any."""
+    pairs = [pair_of(p) for p in paths] if paths else chapter_pairs()
+    problems = [problem for md, nb in pairs for problem in problems_of(md, nb)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(pairs)} chapter pair(s) checked, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("execute", help="execute chapters from their .md and sync the pair")
+    run.add_argument("paths", nargs="+")
+    run.add_argument("--timeout", type=int, default=300)
+    sub.add_parser("check", help="fail when a pair is out of step").add_argument("paths", nargs="*")
+    sub.add_parser("pair", help="write the .md of an executed .ipynb").add_argument(
+        "paths", nargs="+"
+    )
+    args = parser.parse_args(argv)
+    if args.command == "execute":
+        for path in args.paths:
+            execute_chapter(path, timeout=args.timeout)
+        return 0
+    if args.command == "pair":
+        for path in args.paths:
+            pair_chapter(path)
+        return 0
+    return check(args.paths)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
