@@ -1,50 +1,71 @@
-"""Published sequence-to-expression datasets, downloaded once and hash-checked.
+"""Published sequence-to-expression datasets, shipped with the book and hash-checked.
 
-Each dataset is one file at a pinned URL with a known SHA-256. :func:`fetch`
-returns the path of a verified local copy, downloading it with :mod:`pooch`
-only when no copy is present; the loaders turn the file into a tidy DataFrame
-with a ``sequence`` column and a clearly named target.
+Each dataset is one published file with a pinned source URL and a known
+SHA-256 (:data:`REGISTRY`). The book ships a gzip-compressed copy of every
+file in ``data/real/`` (:data:`helpers.paths.REAL_DATA_DIR`), so the loaders
+work offline out of the box. :func:`fetch` returns the path of a verified
+copy; the loaders turn it into a tidy DataFrame.
 
-Where the files live
---------------------
-The cache folder is the environment variable ``SEQ2EXPR_DATA_DIR`` if it is
-set, otherwise ``pooch.os_cache("seq2expr")`` (for example
-``~/.cache/seq2expr`` on Linux). A file already in that folder, under the name
-used in :data:`REGISTRY`, is used without any download as long as its SHA-256
-matches; so to work offline, put copies of the files in a folder and point the
-variable at it::
+Where the files are looked for
+------------------------------
+1. The folder given as ``directory`` to a loader or to :func:`fetch`, else the
+   folder named by the environment variable ``SEQ2EXPR_DATA_DIR`` (if set and
+   not empty): the file under its registry name, plain or with ``.gz``.
+2. The shipped copy, ``data/real/<name>.gz``.
+3. Only if neither exists: a download from the pinned URL (then its mirror)
+   with :mod:`pooch`, into the folder of step 1 or the operating system's
+   cache (:func:`data_dir`).
 
-    export SEQ2EXPR_DATA_DIR=/path/to/folder/with/the/files
-
-The book's CI does exactly that with ``../shared/data/real``.
+Every copy is hash-checked before use. The hash is the published one, of the
+*uncompressed* bytes: a ``.gz`` copy is hashed after decompression
+(:func:`file_sha256`), so the same pinned hash checks a shipped, a cached and
+a freshly downloaded copy. :func:`refresh` re-downloads files from the pinned
+URLs (to check that the sources are still there, or to rebuild ``data/real``).
 
 Errors
 ------
-A local file whose hash does not match raises :class:`DatasetHashError` (a
+A copy whose hash does not match raises :class:`DatasetHashError` (a
 :class:`ValueError`) naming the file, the expected and the actual hash; it is
-never overwritten. A missing file that cannot be downloaded raises
-:class:`DatasetUnavailableError` (a :class:`ConnectionError`) naming the file,
-its URL and ``SEQ2EXPR_DATA_DIR``.
+never overwritten or skipped. A file found nowhere and not downloadable
+raises :class:`DatasetUnavailableError` (a :class:`ConnectionError`) with one
+short message naming *every* missing file and how to restore them. In a
+notebook both print as that message alone, without a traceback.
 
 The loaders
 -----------
-``load_lafleur2022``         *E. coli* σ70 promoters, La Fleur et al. 2022
-``load_vaishnav2022_random`` yeast random promoters (high-quality test set), Vaishnav et al. 2022
-``load_vaishnav2022_native`` yeast native promoters with the published model's predictions
-``load_dream2022_demo``      demo sample of the DREAM 2022 challenge training data
+Every loader returns the same core schema, ``id``, ``sequence`` (uppercase,
+validated), ``expression`` (the target, unchanged from the file), plus extra
+columns; and every loader attaches a :class:`DatasetQC` report, in
+``frame.attrs["qc"]``, of what was dropped, changed and flagged.
+
+``load_lafleur2022``            *E. coli* σ70 promoters, La Fleur et al. 2022
+``load_lafleur2022_validation`` the other groups' *E. coli* libraries La Fleur et al. validated on
+``load_vaishnav2022_random``    yeast random promoters (high-quality test set), Vaishnav et al. 2022
+``load_vaishnav2022_native``    yeast native promoters with the published model's predictions
+``load_dream2022_demo``         demo sample of the DREAM 2022 challenge training data
+
+Run ``python -m helpers.datasets`` to check every copy (``refresh`` to
+download them again).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
+import shutil
+import sys
+import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from helpers.paths import REAL_DATA_DIR
 
 with warnings.catch_warnings():
     # pooch imports tqdm.auto, which warns in a notebook without ipywidgets;
@@ -55,7 +76,10 @@ with warnings.catch_warnings():
 __all__ = [
     "ENV_VAR",
     "REGISTRY",
+    "SHIPPED_DIR",
+    "VALIDATION_LIBRARIES",
     "DatasetHashError",
+    "DatasetQC",
     "DatasetUnavailableError",
     "RemoteFile",
     "data_dir",
@@ -63,63 +87,131 @@ __all__ = [
     "file_sha256",
     "load_dream2022_demo",
     "load_lafleur2022",
+    "load_lafleur2022_validation",
     "load_vaishnav2022_native",
     "load_vaishnav2022_random",
+    "missing_files",
+    "refresh",
 ]
 
-#: Environment variable naming the folder that holds (or will hold) the files.
+#: Environment variable naming a folder whose copies override the shipped ones.
 ENV_VAR: str = "SEQ2EXPR_DATA_DIR"
+
+#: Folder of the copies shipped with the book (``data/real``), gzip-compressed.
+SHIPPED_DIR: Path = REAL_DATA_DIR
 
 
 class RemoteFile(NamedTuple):
-    """A published file: where it comes from and what its bytes must hash to."""
+    """A published file: where it comes from and what its bytes must hash to.
+
+    ``url`` is the pinned source; ``mirrors`` are other addresses serving the
+    same bytes, tried in order when the source fails.
+    """
 
     url: str
     sha256: str
+    mirrors: tuple[str, ...] = ()
 
 
-_LAFLEUR_URL = (
-    "https://raw.githubusercontent.com/Rhys-sg/promoter-sequence-transcription-rates/"
-    "3d39ab2d0b2174d23e3e436d9a9cb0b61014ebbd/v2/Data/LaFleur/41467_2022_32829_MOESM5_ESM.csv"
+_RAW = "https://raw.githubusercontent.com/"
+_JSDELIVR = "https://cdn.jsdelivr.net/gh/"
+
+
+def _github(repo: str, commit: str, path: str, sha256: str) -> RemoteFile:
+    """A file of a GitHub repository at a pinned commit, mirrored by jsDelivr's GitHub CDN."""
+    return RemoteFile(
+        f"{_RAW}{repo}/{commit}/{path}", sha256, (f"{_JSDELIVR}{repo}@{commit}/{path}",)
+    )
+
+
+_LAFLEUR_REPO = (
+    "Rhys-sg/promoter-sequence-transcription-rates",
+    "3d39ab2d0b2174d23e3e436d9a9cb0b61014ebbd",
 )
-_VAISHNAV_BASE = (
-    "https://raw.githubusercontent.com/1edv/evolution/"
-    "bf4a41983a82ac81b3ef60fa33fc0e253760c73d/manuscript_code/model/"
-)
-_DREAM_URL = (
-    "https://raw.githubusercontent.com/de-Boer-Lab/random-promoter-dream-challenge-2022/"
-    "f7b2e197f673319aaae3ef460b7f9980f74304af/data/demo_train.txt"
+_VAISHNAV_REPO = ("1edv/evolution", "bf4a41983a82ac81b3ef60fa33fc0e253760c73d")
+_VAISHNAV_DIR = "manuscript_code/model/"
+_DREAM_REPO = (
+    "de-Boer-Lab/random-promoter-dream-challenge-2022",
+    "f7b2e197f673319aaae3ef460b7f9980f74304af",
 )
 
-#: Local file name -> pinned URL and SHA-256 of every published file.
+#: Local file name -> pinned URL, SHA-256 (of the uncompressed bytes) and mirrors.
 REGISTRY: dict[str, RemoteFile] = {
-    "lafleur2022_supp_data_5.csv": RemoteFile(
-        _LAFLEUR_URL, "236e74970a14d0c59849069ab20e8750985414c99e227bf3b1d291bb5ff4c430"
+    "lafleur2022_supp_data_5.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur/41467_2022_32829_MOESM5_ESM.csv",
+        "236e74970a14d0c59849069ab20e8750985414c99e227bf3b1d291bb5ff4c430",
     ),
-    "vaishnav2022_hq_random_complex.txt": RemoteFile(
-        _VAISHNAV_BASE + "benchmarking_models/HQ_testdata.txt",
+    "lafleur2022_validation_hossain2020.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur_supp/Hossain_et_al.csv",
+        "5ac0b4a88861400394244a2a647892d17606d67a427cc885fcda744c185514cf",
+    ),
+    "lafleur2022_validation_yu2021.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur_supp/Yu_et_al.csv",
+        "a9e92a311fd5b94efc49f02344515fb4f187a782b40cc2b74c8a5c093eca90a1",
+    ),
+    "lafleur2022_validation_lagator2022_pl.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur_supp/Lagator_Pl.csv",
+        "778a8f29c8d9a609b476b55e3fea9faaab77c6cf698519793ce77f8615254a8c",
+    ),
+    "lafleur2022_validation_lagator2022_pr.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur_supp/Lagator_Pr.csv",
+        "ca065cbee356eb1fd28d72d142342e72537b9d9e00885cd4aae5a28c92aa9d3d",
+    ),
+    "lafleur2022_validation_lagator2022_36n.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur_supp/Lagator_36N.csv",
+        "7b9cc6fcb991c392ca03fd3d5a5aa598b51a861d03a2a922b01dae9dc58628f7",
+    ),
+    "lafleur2022_validation_anderson.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur_supp/Anderson_Series.csv",
+        "c76d257537e3aea8703e5e30e94f094c02ffd4cfe9c20e4c90d90b1cadf7e456",
+    ),
+    "lafleur2022_validation_denovo.csv": _github(
+        *_LAFLEUR_REPO,
+        "v2/Data/LaFleur_supp/De_Novo_Designs.csv",
+        "a4e1aebb73881931f47187716a676a3c39797d580b185140defad8573765dc11",
+    ),
+    "vaishnav2022_hq_random_complex.txt": _github(
+        *_VAISHNAV_REPO,
+        _VAISHNAV_DIR + "benchmarking_models/HQ_testdata.txt",
         "094961bd5f207958306d663123f3150a201566bba9f8eb0b2924dd5e3bd693d6",
     ),
-    "vaishnav2022_native_complex.csv": RemoteFile(
-        _VAISHNAV_BASE + "reproduce_test_data_performance/Native_complex.csv",
+    "vaishnav2022_native_complex.csv": _github(
+        *_VAISHNAV_REPO,
+        _VAISHNAV_DIR + "reproduce_test_data_performance/Native_complex.csv",
         "59d81b20739815108de4ecf095f78a96042685ee14ed32b95d3ae37242f569b0",
     ),
-    "dream2022_demo_train.txt": RemoteFile(
-        _DREAM_URL, "277090c096efb1592d1b017fffef6d83d96817ae4430109ddc5ba45b66dd8ede"
+    "dream2022_demo_train.txt": _github(
+        *_DREAM_REPO,
+        "data/demo_train.txt",
+        "277090c096efb1592d1b017fffef6d83d96817ae4430109ddc5ba45b66dd8ede",
     ),
 }
 
 
-class DatasetHashError(ValueError):
-    """A local copy of a dataset file does not have the published SHA-256."""
+class _ShortMessageError(Exception):
+    """An error whose message says everything: notebooks show it without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for custom tracebacks
+        return [f"{type(self).__name__}: {self}"]
 
 
-class DatasetUnavailableError(ConnectionError):
-    """A dataset file is not available locally and could not be downloaded."""
+class DatasetHashError(_ShortMessageError, ValueError):
+    """A copy of a dataset file does not have the published SHA-256."""
+
+
+class DatasetUnavailableError(_ShortMessageError, ConnectionError):
+    """Dataset files are neither in the book, nor in the data folder, nor downloadable."""
 
 
 def data_dir() -> Path:
-    """Return the folder where dataset files are looked for and downloaded to.
+    """Return the folder that overrides the shipped copies and receives downloads.
 
     Returns
     -------
@@ -148,7 +240,10 @@ def data_dir() -> Path:
 
 
 def file_sha256(path: str | Path) -> str:
-    r"""Return the SHA-256 hex digest of a file's bytes.
+    r"""Return the SHA-256 hex digest of a file's content (decompressed if ``.gz``).
+
+    A file whose name ends in ``.gz`` is hashed after gzip decompression, so
+    a compressed copy has the hash of the published, uncompressed file.
 
     Parameters
     ----------
@@ -160,99 +255,332 @@ def file_sha256(path: str | Path) -> str:
     str
         64 lowercase hexadecimal characters.
 
+    Raises
+    ------
+    DatasetHashError
+        If a ``.gz`` file is not valid gzip (for example truncated).
+
     Examples
     --------
-    >>> import tempfile
+    >>> import gzip, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = Path(tmp) / "x.txt"
-    ...     _ = path.write_bytes(b"ACGT\n")
-    ...     file_sha256(path)[:12]
-    'a4b0723993d3'
+    ...     plain, packed = Path(tmp) / "x.txt", Path(tmp) / "x.txt.gz"
+    ...     _ = plain.write_bytes(b"ACGT\n")
+    ...     _ = packed.write_bytes(gzip.compress(b"ACGT\n"))
+    ...     file_sha256(plain)[:12], file_sha256(packed) == file_sha256(plain)
+    ('a4b0723993d3', True)
     """
+    path = Path(path)
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except (OSError, EOFError) as error:
+        if not path.name.endswith(".gz"):
+            raise
+        raise DatasetHashError(
+            f"{path} is not a readable gzip file ({error}). Replace it with a correct "
+            f"copy (restore data/real from git, or run `python -m helpers.datasets refresh`)."
+        ) from None
     return digest.hexdigest()
 
 
 def _hash_error(name: str, path: Path, actual: str) -> DatasetHashError:
-    expected = REGISTRY[name].sha256
+    remote = REGISTRY[name]
     return DatasetHashError(
-        f"{path} does not have the published SHA-256 of {name}: expected {expected} "
-        f"but the file hashes to {actual}. The file is corrupted, truncated or a "
-        f"different version. Delete it to download it again from {REGISTRY[name].url}, "
-        f"or replace it with a correct copy (check with `sha256sum`)."
+        f"{path} does not have the published SHA-256 of {name}: expected {remote.sha256} "
+        f"but its content hashes to {actual}. The copy is corrupted, truncated or a "
+        f"different version. Delete it and restore it (shipped copies: `git checkout -- "
+        f"data/real`; others: download again from {remote.url}), or replace it with a "
+        f"correct copy (check with `sha256sum`, after `gunzip` for a .gz)."
     )
 
 
-def fetch(name: str, *, directory: str | Path | None = None, progressbar: bool = True) -> Path:
-    """Return the path of a verified local copy of a published dataset file.
+def _override_dir(directory: str | Path | None) -> Path | None:
+    if directory is not None:
+        return Path(directory)
+    value = os.environ.get(ENV_VAR, "").strip()
+    return Path(value).expanduser() if value else None
 
-    A file already present in the cache folder is hash-checked and used as is;
-    a missing file is downloaded from its pinned URL (with a progress bar) and
-    checked before it is kept.
+
+def _find_copy(name: str, directory: str | Path | None = None) -> Path | None:
+    """The first existing copy of ``name``: override folder (plain, .gz), then shipped."""
+    folders = [_override_dir(directory), SHIPPED_DIR]
+    for folder in folders:
+        if folder is None:
+            continue
+        for candidate in (folder / name, folder / f"{name}.gz"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def missing_files(directory: str | Path | None = None) -> list[str]:
+    """Return the registry names of which no copy exists (override folder or shipped).
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path, optional
+        Override folder, as for :func:`fetch` (default ``$SEQ2EXPR_DATA_DIR``).
+
+    Returns
+    -------
+    list of str
+        Sorted names; empty when every file has a copy (hashes are not checked).
+
+    Examples
+    --------
+    >>> missing_files()  # the book ships every file
+    []
+    """
+    return sorted(name for name in REGISTRY if _find_copy(name, directory) is None)
+
+
+def _check_known(name: str) -> RemoteFile:
+    if name not in REGISTRY:
+        raise ValueError(f"Unknown dataset file {name!r}. Known files: {', '.join(REGISTRY)}.")
+    return REGISTRY[name]
+
+
+def _download(name: str, folder: Path, *, progressbar: bool) -> Path:
+    """Download ``name`` into ``folder`` from its URL, then its mirrors; hash-checked."""
+    remote = REGISTRY[name]
+    failures = []
+    for url in (remote.url, *remote.mirrors):
+        try:
+            return Path(
+                pooch.retrieve(
+                    url,
+                    known_hash=f"sha256:{remote.sha256}",
+                    fname=name,
+                    path=folder,
+                    progressbar=progressbar,
+                )
+            )
+        except ValueError as error:  # pooch: the downloaded bytes have the wrong hash
+            match = re.search(r"but got ([0-9a-f]{64})", str(error))
+            raise _hash_error(name, folder / name, match.group(1) if match else "unknown") from None
+        except Exception as error:  # network errors, or an unwritable folder
+            failures.append(f"{url}: {type(error).__name__}: {str(error)[:120]}")
+    raise OSError("; ".join(failures))
+
+
+def _unavailable(name: str, directory: str | Path | None, cause: str) -> DatasetUnavailableError:
+    missing = missing_files(directory) or [name]
+    listed = ", ".join(missing)
+    override = _override_dir(directory)
+    where = f"{SHIPPED_DIR}" + (f" nor in {override}" if override else "")
+    return DatasetUnavailableError(
+        f"{len(missing)} dataset file(s) missing: {listed}. They are neither in {where}, "
+        f"and {name} could not be downloaded ({cause}). To fix: restore the shipped "
+        f"copies with `git checkout -- data/real` (or a fresh clone); or, online, run "
+        f"`python -m helpers.datasets refresh`; or set {ENV_VAR} to a folder holding "
+        f"the files (SHA-256s in helpers/datasets.py and on the dataset pages)."
+    )
+
+
+def fetch(name: str, *, directory: str | Path | None = None, progressbar: bool = False) -> Path:
+    """Return the path of a verified copy of a published dataset file.
+
+    The copy in the override folder (``directory``, else ``$SEQ2EXPR_DATA_DIR``)
+    is used if there is one, otherwise the copy shipped in ``data/real``;
+    either is hash-checked. Only when neither exists is the file downloaded.
 
     Parameters
     ----------
     name : str
         A key of :data:`REGISTRY`, e.g. ``"lafleur2022_supp_data_5.csv"``.
     directory : str or pathlib.Path, optional
-        Cache folder; default :func:`data_dir` (``$SEQ2EXPR_DATA_DIR`` or the
-        operating system's cache folder).
-    progressbar : bool, default=True
-        Show a tqdm progress bar while downloading (nothing is shown when the
-        file is already there).
+        Override folder; default ``$SEQ2EXPR_DATA_DIR`` if set. A download
+        goes there too (default: the operating system's cache folder).
+    progressbar : bool, default=False
+        Show a progress bar while downloading.
 
     Returns
     -------
     pathlib.Path
-        The local file, whose SHA-256 matches the registry.
+        The copy (``.gz`` for a shipped one), whose content has the
+        published SHA-256; :func:`pandas.read_csv` reads either form.
 
     Raises
     ------
     ValueError
         If ``name`` is not in the registry.
     DatasetHashError
-        If the local copy (or the downloaded file) has the wrong SHA-256.
+        If the copy (or the downloaded file) has the wrong SHA-256.
     DatasetUnavailableError
-        If the file is not in the folder and cannot be downloaded.
+        If no copy exists and the file cannot be downloaded; the message
+        names every missing file and how to restore them.
 
     Examples
     --------
-    >>> path = fetch("vaishnav2022_native_complex.csv")  # doctest: +SKIP
-    >>> path.name  # doctest: +SKIP
-    'vaishnav2022_native_complex.csv'
+    >>> path = fetch("vaishnav2022_native_complex.csv", directory="/no/such/folder")
+    >>> path.relative_to(SHIPPED_DIR.parent.parent).as_posix()
+    'data/real/vaishnav2022_native_complex.csv.gz'
     """
-    if name not in REGISTRY:
-        raise ValueError(f"Unknown dataset file {name!r}. Known files: {', '.join(REGISTRY)}.")
-    folder = Path(directory) if directory is not None else data_dir()
-    path = folder / name
-    remote = REGISTRY[name]
-    if path.exists():
+    remote = _check_known(name)
+    path = _find_copy(name, directory)
+    if path is not None:
         actual = file_sha256(path)
         if actual != remote.sha256:
             raise _hash_error(name, path, actual)
         return path
-    registry = pooch.create(
-        path=folder,
-        base_url="",
-        registry={key: f"sha256:{value.sha256}" for key, value in REGISTRY.items()},
-        urls={key: value.url for key, value in REGISTRY.items()},
-        allow_updates=False,
-    )
+    folder = _override_dir(directory) or data_dir()
     try:
-        return Path(registry.fetch(name, progressbar=progressbar))
-    except ValueError as error:  # pooch: the downloaded bytes have the wrong hash
-        match = re.search(r"but got ([0-9a-f]{64})", str(error))
-        raise _hash_error(name, path, match.group(1) if match else "unknown") from error
-    except Exception as error:  # requests' network errors, or an unwritable folder
-        raise DatasetUnavailableError(
-            f"{name} is not in {folder} and could not be downloaded from {remote.url} "
-            f"({type(error).__name__}: {error}). If you are offline, copy the file "
-            f"(SHA-256 {remote.sha256}) into a folder and set the environment variable "
-            f"{ENV_VAR} to that folder."
-        ) from error
+        return _download(name, folder, progressbar=progressbar)
+    except OSError as error:
+        raise _unavailable(name, directory, str(error)) from None
+
+
+def refresh(
+    names: list[str] | None = None,
+    *,
+    directory: str | Path | None = None,
+    compress: bool = False,
+    progressbar: bool = True,
+) -> list[Path]:
+    """Download files again from their pinned URLs (or mirrors), hash-checked.
+
+    Use it to check that the sources still serve the published bytes, or to
+    rebuild the shipped copies: ``refresh(directory="data/real", compress=True)``.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Registry names; default all of them.
+    directory : str or pathlib.Path, optional
+        Where to write the files; default :func:`data_dir`.
+    compress : bool, default=False
+        Write ``<name>.gz`` (gzip, no timestamp: byte-reproducible) instead
+        of the plain file.
+    progressbar : bool, default=True
+        Show download progress.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    DatasetHashError
+        If a source serves bytes with another hash (nothing is written).
+    DatasetUnavailableError
+        If a file cannot be downloaded from its URL or mirrors.
+
+    Examples
+    --------
+    >>> refresh(["lafleur2022_supp_data_5.csv"])  # doctest: +SKIP
+    [PosixPath('/home/me/.cache/seq2expr/lafleur2022_supp_data_5.csv')]
+    """
+    folder = Path(directory) if directory is not None else data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names if names is not None else list(REGISTRY):
+        _check_known(name)
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                downloaded = _download(name, Path(tmp), progressbar=progressbar)
+            except OSError as error:
+                raise DatasetUnavailableError(
+                    f"{name} could not be downloaded ({error})."
+                ) from None
+            if compress:
+                target = folder / f"{name}.gz"
+                with open(downloaded, "rb") as source, open(target, "wb") as raw:
+                    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out:
+                        out.write(source.read())
+            else:
+                target = folder / name
+                shutil.copyfile(downloaded, target)
+        written.append(target)
+    return written
+
+
+# ---------------------------------------------------------------------------
+# QC report and shared validation
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatasetQC:
+    """What a loader dropped, changed and flagged, and why.
+
+    Attached to every loaded frame as ``frame.attrs["qc"]``. It holds only
+    plain values, so it survives pandas operations (and ``pd.concat`` of
+    frames from different loaders simply drops it).
+
+    Attributes
+    ----------
+    file : str
+        Registry name of the file read.
+    sha256 : str
+        The verified hash of its content.
+    n_read : int
+        Data rows in the file.
+    dropped : tuple of (str, int)
+        Rows dropped, by reason (empty when nothing was dropped).
+    modified : tuple of (str, int)
+        Rows changed but kept, by kind of change (e.g. upper-cased).
+    flagged : tuple of (str, int)
+        Rows kept but worth knowing about (e.g. duplicated sequences).
+
+    Examples
+    --------
+    >>> qc = DatasetQC("x.csv", "0" * 64, 3, modified=(("upper-cased sequence", 3),))
+    >>> qc
+    DatasetQC(x.csv: 3 rows read, 3 kept, 0 dropped; modified: upper-cased sequence 3)
+    >>> qc.summary()["rows"].tolist()
+    [3, 3]
+    """
+
+    file: str
+    sha256: str
+    n_read: int
+    dropped: tuple[tuple[str, int], ...] = ()
+    modified: tuple[tuple[str, int], ...] = ()
+    flagged: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def n_dropped(self) -> int:
+        """Number of rows dropped."""
+        return sum(n for _, n in self.dropped)
+
+    @property
+    def n_kept(self) -> int:
+        """Number of rows returned."""
+        return self.n_read - self.n_dropped
+
+    def summary(self) -> pd.DataFrame:
+        """One line per change, drop or flag with its row count, then the rows kept.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``action`` (``"modified"``, ``"dropped"``, ``"flagged"``,
+            ``"kept"``), ``reason``, ``rows`` (the layout of
+            :meth:`helpers.io.QCReport.summary`).
+        """
+        lines = (
+            [("modified", reason, n) for reason, n in self.modified]
+            + [("dropped", reason, n) for reason, n in self.dropped]
+            + [("flagged", reason, n) for reason, n in self.flagged]
+            + [("kept", "rows kept", self.n_kept)]
+        )
+        return pd.DataFrame(lines, columns=["action", "reason", "rows"])
+
+    def __repr__(self) -> str:
+        """One line: rows read, kept and dropped, then the non-zero counts."""
+        text = f"DatasetQC({self.file}: {self.n_read} rows read, {self.n_kept} kept, "
+        text += f"{self.n_dropped} dropped"
+        for label, counts in (("", self.dropped), ("modified", self.modified)):
+            parts = ", ".join(f"{reason} {n}" for reason, n in counts if n)
+            if parts:
+                text += f"{'; ' + label if label else ''}: {parts}"
+        parts = ", ".join(f"{reason} {n}" for reason, n in self.flagged if n)
+        return text + (f"; flagged: {parts}" if parts else "") + ")"
 
 
 def _require_columns(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
@@ -274,6 +602,65 @@ def _check_sequences(sequences: pd.Series, path: Path, alphabet: str = "ACGT") -
             f"{alphabet}; first at data row {row} ({character!r} in {value[:40]!r}...)."
         )
 
+
+def _check_numbers(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
+    """Raise naming the file, column and data row of the first missing or non-finite value."""
+    for column in columns:
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{path}: column {column!r} must hold finite numbers; {int(bad.sum())} "
+                f"value(s) do not, first at data row {row} ({frame[column].iloc[row]!r})."
+            )
+
+
+def _finish(
+    frame: pd.DataFrame,
+    raw_sequences: pd.Series,
+    *,
+    name: str,
+    path: Path,
+    numeric: list[str],
+    alphabet: str = "ACGT",
+) -> pd.DataFrame:
+    """Shared tail of every loader: upper-case, validate, order columns, attach the QC.
+
+    ``frame`` must hold ``id`` and ``expression``; ``raw_sequences`` are the
+    file's sequences as read (positionally aligned with ``frame``).
+    """
+    if raw_sequences.isna().any():
+        row = int(np.flatnonzero(raw_sequences.isna().to_numpy())[0])
+        raise ValueError(f"{path}: data row {row} has no sequence.")
+    raw = raw_sequences.astype(str).reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.insert(1, "sequence", raw.str.upper())
+    _check_sequences(frame["sequence"], path, alphabet)
+    _check_numbers(frame, ["expression", *numeric], path)
+    if frame["id"].duplicated().any():
+        row = int(np.flatnonzero(frame["id"].duplicated().to_numpy())[0])
+        raise ValueError(f"{path}: id {frame['id'].iloc[row]!r} at data row {row} is not unique.")
+    first = ["id", "sequence", "expression"]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
+    flagged = [("duplicated sequence (kept)", int(frame["sequence"].duplicated().sum()))]
+    if "N" in alphabet:
+        flagged.append(
+            ("sequence contains N (kept)", int(frame["sequence"].str.contains("N").sum()))
+        )
+    frame.attrs["qc"] = DatasetQC(
+        file=name,
+        sha256=REGISTRY[name].sha256,
+        n_read=len(frame),
+        modified=(("upper-cased sequence", int((raw != frame["sequence"]).sum())),),
+        flagged=tuple(flagged),
+    )
+    return frame
+
+
+# ---------------------------------------------------------------------------
+# La Fleur et al. 2022
+# ---------------------------------------------------------------------------
 
 #: La Fleur 2022 part columns in promoter order, with their tidy names.
 LAFLEUR_PARTS: dict[str, str] = {
@@ -312,7 +699,7 @@ def load_lafleur2022(directory: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     directory : str or pathlib.Path, optional
-        Cache folder, see :func:`fetch`.
+        Override folder, see :func:`fetch` (default: the shipped copy).
 
     Returns
     -------
@@ -320,42 +707,50 @@ def load_lafleur2022(directory: str | Path | None = None) -> pd.DataFrame:
         One row per promoter (13,481), columns:
 
         - ``id`` (int), ``sequence`` (str): ``up + box35 + spacer + box10 +
-          discriminator + itr``, 57–87 nt;
-        - ``observed`` (float): the paper's target, on the Promoter
-          Calculator's free-energy-like scale, **lower = stronger** promoter
-          (it equals ``-ln(tx_mean)`` up to a constant);
+          discriminator + itr``, 57–87 nt, upper-cased and validated (ACGT);
+        - ``expression`` (float): the target, the file's ``Observed`` column
+          unchanged; ``observed`` is the same values under the file's name.
+          **Lower = stronger** promoter: it is minus the natural log of the
+          transcription rate up to a constant (the file labels it
+          ``log(TX/Txref)``, but it falls as ``tx_mean`` rises);
         - ``tx1``, ``tx2``, ``tx3`` (float, arbitrary units): the three
           replicate transcription rates, with ``tx_mean``, ``tx_sd``;
           ``dna1..3`` and ``rna1..3``, the read counts behind them;
         - ``high_quality`` (bool): the paper's well-measured flag;
         - ``predicted_biophysical`` (float): the Promoter Calculator
-          prediction of ``observed``, and its terms ``dg10``, ``dg35``,
-          ``dg_discriminator``, ``dg_itr``, ``dg_ext10``, ``dg_spacer``,
-          ``dg_up``;
+          prediction of ``observed`` (same sign convention), and its terms
+          ``dg10``, ``dg35``, ``dg_discriminator``, ``dg_itr``, ``dg_ext10``,
+          ``dg_spacer``, ``dg_up``;
         - the parts ``up``, ``box35``, ``spacer``, ``box10``,
-          ``discriminator``, ``itr`` (str).
+          ``discriminator``, ``itr`` (str, upper-cased).
+
+        ``attrs["qc"]`` holds the :class:`DatasetQC` report.
 
     Raises
     ------
     ValueError
         If a column is missing, a sequence has a character other than ACGT,
-        or ``high quality`` is not Yes/No.
+        a target is missing, or ``high quality`` is not Yes/No.
 
     Examples
     --------
-    >>> df = load_lafleur2022()  # doctest: +SKIP
-    >>> df.loc[0, "sequence"] == "".join(df.loc[0, list(LAFLEUR_PARTS.values())])  # doctest: +SKIP
+    >>> df = load_lafleur2022()
+    >>> df.columns[:4].tolist()
+    ['id', 'sequence', 'expression', 'observed']
+    >>> bool((df["sequence"] == df[list(LAFLEUR_PARTS.values())].agg("".join, axis=1)).all())
     True
+    >>> df.attrs["qc"]
+    DatasetQC(lafleur2022_supp_data_5.csv: 13481 rows read, 13481 kept, 0 dropped)
     """
-    path = fetch("lafleur2022_supp_data_5.csv", directory=directory)
+    name = "lafleur2022_supp_data_5.csv"
+    path = fetch(name, directory=directory)
     raw = pd.read_csv(path)
     _require_columns(raw, list(_LAFLEUR_RENAME), path)
     frame = raw.rename(columns=_LAFLEUR_RENAME)[list(_LAFLEUR_RENAME.values())]
     parts = list(LAFLEUR_PARTS.values())
     for column in parts:
         frame[column] = frame[column].astype(str).str.upper()
-    frame.insert(1, "sequence", frame[parts].agg("".join, axis=1))
-    _check_sequences(frame["sequence"], path)
+    sequences = raw[list(LAFLEUR_PARTS)].astype(str).agg("".join, axis=1)
     flags = frame["high_quality"].astype(str)
     unknown = ~flags.isin(["Yes", "No"])
     if unknown.any():
@@ -364,9 +759,159 @@ def load_lafleur2022(directory: str | Path | None = None) -> pd.DataFrame:
             f"{path}: column 'high quality' must be Yes or No; data row {row} has {flags.iloc[row]!r}."
         )
     frame["high_quality"] = flags.eq("Yes")
-    first = ["id", "sequence", "observed", "tx1", "tx2", "tx3", "tx_mean", "tx_sd"]
+    frame.insert(1, "expression", frame["observed"])
+    first = ["id", "expression", "observed", "tx1", "tx2", "tx3", "tx_mean", "tx_sd"]
     first += ["high_quality", "predicted_biophysical"]
-    return frame[first + [c for c in frame.columns if c not in first]]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
+    return _finish(frame, sequences, name=name, path=path, numeric=["tx1", "tx2", "tx3", "tx_mean"])
+
+
+class _Library(NamedTuple):
+    file: str
+    raw_column: str
+    raw_unit: str
+    study: str
+
+
+#: Validation libraries of La Fleur et al. 2022: short name -> file and what it holds.
+VALIDATION_LIBRARIES: dict[str, _Library] = {
+    "hossain": _Library(
+        "lafleur2022_validation_hossain2020.csv",
+        "Observed TX [au]",
+        "transcription rate, au",
+        "Hossain et al. 2020, non-repetitive σ70 promoters (78 nt)",
+    ),
+    "yu": _Library(
+        "lafleur2022_validation_yu2021.csv",
+        "Observed TX [au]",
+        "transcription rate, au",
+        "Yu et al. 2021, designed promoter architectures (150 nt)",
+    ),
+    "lagator_pl": _Library(
+        "lafleur2022_validation_lagator2022_pl.csv",
+        "Normalized Transcription Rates [TX/TXref]",
+        "TX/TXref",
+        "Lagator et al. 2022, mutants of the λ PL promoter (139 nt)",
+    ),
+    "lagator_pr": _Library(
+        "lafleur2022_validation_lagator2022_pr.csv",
+        "Normalized Transcription Rates [TX/TXref]",
+        "TX/TXref",
+        "Lagator et al. 2022, mutants of the λ PR promoter (139 nt)",
+    ),
+    "lagator_36n": _Library(
+        "lafleur2022_validation_lagator2022_36n.csv",
+        "Normalized Transcription Rates [TX/TXref]",
+        "TX/TXref",
+        "Lagator et al. 2022, random 36-nt regions (116 nt)",
+    ),
+    "anderson": _Library(
+        "lafleur2022_validation_anderson.csv",
+        "Observed Fluorescence [au]",
+        "fluorescence, au",
+        "the Anderson promoter collection, iGEM (35 nt)",
+    ),
+    "denovo": _Library(
+        "lafleur2022_validation_denovo.csv",
+        "Observed Fluorescence [au]",
+        "fluorescence, au",
+        "La Fleur et al. 2022, the model's own de novo designs (72–132 nt)",
+    ),
+}
+
+
+def load_lafleur2022_validation(name: str, directory: str | Path | None = None) -> pd.DataFrame:
+    """Load one of the other groups' *E. coli* libraries that La Fleur et al. (2022) validated on.
+
+    Each library was measured in another design, length and context than
+    La Fleur's own, and each row carries the Promoter Calculator's
+    prediction (a model fitted on La Fleur's library only): the natural test
+    of whether a model transfers.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`VALIDATION_LIBRARIES`: ``"hossain"``, ``"yu"``,
+        ``"lagator_pl"``, ``"lagator_pr"``, ``"lagator_36n"``,
+        ``"anderson"``, ``"denovo"``.
+    directory : str or pathlib.Path, optional
+        Override folder, see :func:`fetch` (default: the shipped copy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per promoter, columns:
+
+        - ``id`` (str): the file's ``ID``, as text (Hossain's are names);
+        - ``sequence`` (str): the file's ``Promoter Sequence``, upper-cased
+          (the Lagator files are lowercase) and validated (ACGT);
+        - ``expression`` (float): the file's ``Observed log(TX/Txref)``,
+          **unchanged**. As in :func:`load_lafleur2022`, it is minus the log
+          of the measured rate up to a constant, so **more negative =
+          stronger** promoter;
+        - ``calculator`` (float): the file's ``Predicted log(TX/Txref)``,
+          the Promoter Calculator's prediction, same sign convention;
+        - ``library`` (str): ``name``;
+        - ``observed_raw`` (float): the measurement behind ``expression``,
+          in the library's own unit (``VALIDATION_LIBRARIES[name].raw_unit``);
+        - ``upstream``, ``downstream`` (str, or missing where the file has
+          no such column): the constant DNA around the promoter.
+
+        Residual and TIR columns of the file (computed by the repository's
+        author) are not returned. ``attrs["qc"]`` holds the
+        :class:`DatasetQC` report (nothing is dropped: the files are clean;
+        upper-cased and duplicated sequences are counted).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown, a column is missing, a sequence has a
+        character other than ACGT or a number is missing.
+
+    Examples
+    --------
+    >>> df = load_lafleur2022_validation("anderson")
+    >>> df.columns.tolist()
+    ['id', 'sequence', 'expression', 'calculator', 'library', 'observed_raw', 'upstream', 'downstream']
+    >>> len(df), round(float(df["expression"].corr(df["calculator"])), 3)
+    (18, 0.889)
+    """
+    if name not in VALIDATION_LIBRARIES:
+        raise ValueError(
+            f"Unknown validation library {name!r}; choose one of {', '.join(VALIDATION_LIBRARIES)}."
+        )
+    library = VALIDATION_LIBRARIES[name]
+    path = fetch(library.file, directory=directory)
+    raw = pd.read_csv(path, dtype={"ID": str})
+    columns = ["ID", "Promoter Sequence", "Observed log(TX/Txref)", "Predicted log(TX/Txref)"]
+    _require_columns(raw, [*columns, library.raw_column], path)
+    frame = pd.DataFrame(
+        {
+            "id": raw["ID"].astype(str),
+            "expression": raw["Observed log(TX/Txref)"],
+            "calculator": raw["Predicted log(TX/Txref)"],
+            "library": name,
+            "observed_raw": raw[library.raw_column],
+        }
+    )
+    for column, source in (("upstream", "Upstream DNA"), ("downstream", "Downstream DNA")):
+        frame[column] = (
+            raw[source].astype(str).str.upper()
+            if source in raw
+            else pd.Series(pd.NA, index=raw.index, dtype=object)
+        )
+    return _finish(
+        frame,
+        raw["Promoter Sequence"],
+        name=library.file,
+        path=path,
+        numeric=["calculator", "observed_raw"],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Vaishnav et al. 2022 and DREAM 2022
+# ---------------------------------------------------------------------------
 
 
 def _read_two_column_tsv(path: Path) -> pd.DataFrame:
@@ -374,7 +919,6 @@ def _read_two_column_tsv(path: Path) -> pd.DataFrame:
     if frame["expression"].isna().any():
         row = int(np.flatnonzero(frame["expression"].isna().to_numpy())[0])
         raise ValueError(f"{path}: data row {row} has no expression value (expected 2 columns).")
-    frame["sequence"] = frame["sequence"].astype(str).str.upper()
     return frame
 
 
@@ -387,13 +931,15 @@ def load_vaishnav2022_random(directory: str | Path | None = None) -> pd.DataFram
     Parameters
     ----------
     directory : str or pathlib.Path, optional
-        Cache folder, see :func:`fetch`.
+        Override folder, see :func:`fetch` (default: the shipped copy).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``sequence`` (str, ACGT) and ``expression`` (float, the
-        paper's log-scale expression, about 1.5 to 16.7).
+        Columns ``id`` (int, the 0-based data row: the file has no ids),
+        ``sequence`` (str, ACGT) and ``expression`` (float, the paper's
+        log-scale expression, about 1.5 to 16.7, unchanged).
+        ``attrs["qc"]`` holds the :class:`DatasetQC` report.
 
     Raises
     ------
@@ -402,13 +948,14 @@ def load_vaishnav2022_random(directory: str | Path | None = None) -> pd.DataFram
 
     Examples
     --------
-    >>> load_vaishnav2022_random().shape  # doctest: +SKIP
-    (3331, 2)
+    >>> load_vaishnav2022_random().shape
+    (3331, 3)
     """
-    path = fetch("vaishnav2022_hq_random_complex.txt", directory=directory)
-    frame = _read_two_column_tsv(path)
-    _check_sequences(frame["sequence"], path)
-    return frame
+    name = "vaishnav2022_hq_random_complex.txt"
+    path = fetch(name, directory=directory)
+    table = _read_two_column_tsv(path)
+    frame = pd.DataFrame({"id": np.arange(len(table)), "expression": table["expression"]})
+    return _finish(frame, table["sequence"], name=name, path=path, numeric=[])
 
 
 def load_vaishnav2022_native(directory: str | Path | None = None) -> pd.DataFrame:
@@ -417,15 +964,16 @@ def load_vaishnav2022_native(directory: str | Path | None = None) -> pd.DataFram
     Parameters
     ----------
     directory : str or pathlib.Path, optional
-        Cache folder, see :func:`fetch`.
+        Override folder, see :func:`fetch` (default: the shipped copy).
 
     Returns
     -------
     pandas.DataFrame
-        3,733 rows, columns ``sequence`` (str, 110 nt), ``expression``
-        (float, measured in complex medium) and ``predicted_published``
-        (float, the paper's transformer model, trained on ~20 million random
-        promoters).
+        3,733 rows, columns ``id`` (int, the file's unnamed index column),
+        ``sequence`` (str, 110 nt), ``expression`` (float, measured in
+        complex medium, unchanged) and ``predicted_published`` (float, the
+        paper's transformer model, trained on ~20 million random promoters).
+        ``attrs["qc"]`` holds the :class:`DatasetQC` report.
 
     Raises
     ------
@@ -434,21 +982,23 @@ def load_vaishnav2022_native(directory: str | Path | None = None) -> pd.DataFram
 
     Examples
     --------
-    >>> load_vaishnav2022_native().columns.tolist()  # doctest: +SKIP
-    ['sequence', 'expression', 'predicted_published']
+    >>> load_vaishnav2022_native().columns.tolist()
+    ['id', 'sequence', 'expression', 'predicted_published']
     """
-    path = fetch("vaishnav2022_native_complex.csv", directory=directory)
-    raw = pd.read_csv(path, index_col=0)
-    rename = {
-        "sequence": "sequence",
-        "Measured Expression": "expression",
-        "Predicted Expression": "predicted_published",
-    }
-    _require_columns(raw, list(rename), path)
-    frame = raw.rename(columns=rename)[list(rename.values())].reset_index(drop=True)
-    frame["sequence"] = frame["sequence"].astype(str).str.upper()
-    _check_sequences(frame["sequence"], path)
-    return frame
+    name = "vaishnav2022_native_complex.csv"
+    path = fetch(name, directory=directory)
+    raw = pd.read_csv(path)
+    columns = ["sequence", "Measured Expression", "Predicted Expression"]
+    _require_columns(raw, columns, path)
+    ids = raw[raw.columns[0]] if raw.columns[0] not in columns else pd.Series(range(len(raw)))
+    frame = pd.DataFrame(
+        {
+            "id": ids.to_numpy(),
+            "expression": raw["Measured Expression"],
+            "predicted_published": raw["Predicted Expression"],
+        }
+    )
+    return _finish(frame, raw["sequence"], name=name, path=path, numeric=["predicted_published"])
 
 
 def load_dream2022_demo(directory: str | Path | None = None) -> pd.DataFrame:
@@ -457,15 +1007,16 @@ def load_dream2022_demo(directory: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     directory : str or pathlib.Path, optional
-        Cache folder, see :func:`fetch`.
+        Override folder, see :func:`fetch` (default: the shipped copy).
 
     Returns
     -------
     pandas.DataFrame
-        6,370 rows, columns ``sequence`` (str, 87–135 nt including the
-        constant flanks; 25 sequences contain ``N``, kept as is) and
-        ``expression`` (float, expression bin on a 0–17 scale; most values
-        are whole bins).
+        6,370 rows, columns ``id`` (int, the 0-based data row), ``sequence``
+        (str, 87–135 nt including the constant flanks; 25 sequences contain
+        ``N``, kept as is and counted in the QC report) and ``expression``
+        (float, expression bin on a 0–17 scale; most values are whole bins).
+        ``attrs["qc"]`` holds the :class:`DatasetQC` report.
 
     Raises
     ------
@@ -474,10 +1025,32 @@ def load_dream2022_demo(directory: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> load_dream2022_demo()["expression"].max()  # doctest: +SKIP
-    np.float64(17.0)
+    >>> demo = load_dream2022_demo()
+    >>> float(demo["expression"].max()), dict(demo.attrs["qc"].flagged)["sequence contains N (kept)"]
+    (17.0, 25)
     """
-    path = fetch("dream2022_demo_train.txt", directory=directory)
-    frame = _read_two_column_tsv(path)
-    _check_sequences(frame["sequence"], path, alphabet="ACGTN")
-    return frame
+    name = "dream2022_demo_train.txt"
+    path = fetch(name, directory=directory)
+    table = _read_two_column_tsv(path)
+    frame = pd.DataFrame({"id": np.arange(len(table)), "expression": table["expression"]})
+    return _finish(frame, table["sequence"], name=name, path=path, numeric=[], alphabet="ACGTN")
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m helpers.datasets [refresh [NAME ...]]``: check or re-download the files."""
+    if argv[:1] == ["refresh"]:
+        for path in refresh(argv[1:] or None):
+            print(f"downloaded and verified {path}")
+        return 0
+    status = 0
+    for name in REGISTRY:
+        try:
+            print(f"ok       {fetch(name)}")
+        except (DatasetHashError, DatasetUnavailableError) as error:
+            print(f"PROBLEM  {name}: {error}")
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -10,6 +10,10 @@ BOOK_ROOT: Path = Path(__file__).resolve().parent.parent
 #: Folder of the embedded, simulated dataset.
 DATA_DIR: Path = BOOK_ROOT / "data"
 
+#: Folder of the shipped copies of the published datasets (gzip-compressed;
+#: see ``data/real/README.md`` and :mod:`helpers.datasets`).
+REAL_DATA_DIR: Path = DATA_DIR / "real"
+
 
 def data_path(name: str) -> Path:
     """Return the path of a file of the embedded dataset.
