@@ -10,15 +10,19 @@ STAMP   = $(VENV)/.installed
 SEQ2EXPR_DATA_DIR ?= $(if $(wildcard ../shared/data/real),$(abspath ../shared/data/real),)
 export SEQ2EXPR_DATA_DIR
 
-.PHONY: venv book strict-book test lint format data budget bench execute browser-check clean
+.PHONY: venv lock book strict-book test test-fast lint format data budget bench execute browser-check clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create or update the virtual environment
+
+lock: $(STAMP)  ## recompile requirements.lock from pyproject.toml (then: make venv, make execute, make test)
+	$(BIN)/uv pip compile --quiet pyproject.toml --all-extras --python-version 3.11.5 --universal \
+		--custom-compile-command "make lock" -o requirements.lock $(LOCK_ARGS)
 
 book: $(STAMP)  ## build the HTML book (executes changed notebooks)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -30,10 +34,14 @@ strict-book: $(STAMP)  ## clean build from scratch, as CI does
 test: $(STAMP)  ## unit tests, doctests and nbval over every chapter
 	$(BIN)/pytest
 
+test-fast: $(STAMP)  ## unit tests and doctests only, without the slow ones (well under a minute)
+	$(BIN)/pytest tests helpers -m "not slow" -q
+
 lint: $(STAMP)  ## ruff over helpers, tests, benchmarks and notebooks
 	$(BIN)/ruff check helpers tests benchmarks tools chapters
 	$(BIN)/ruff format --check helpers tests benchmarks tools
 	$(BIN)/python -m tools.notebooks check
+	$(BIN)/python -m tools.lockfile
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix helpers tests benchmarks tools chapters
