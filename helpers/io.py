@@ -15,6 +15,8 @@ The functions, in the order a chapter uses them:
 ``clean_sequences``     normalise, drop bad rows, return ``(clean_df, QCReport)``
 ``load_promoters``      the embedded, validated dataset
 ``load_ground_truth``   what the simulator planted (elements and motifs)
+``load_table``          any file (CSV/TSV, FASTA + targets) -> table ``id, sequence, target``
+``quality_control``     :func:`clean_sequences` plus the checks a model comparison needs
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ __all__ = [
     "clean_sequences",
     "load_promoters",
     "load_ground_truth",
+    "load_table",
+    "quality_control",
 ]
 
 #: The four DNA bases.
@@ -972,3 +976,220 @@ def load_ground_truth() -> GroundTruth:
         elements=pd.read_csv(data_path("ground_truth_elements.csv")),
         motifs=pd.read_csv(data_path("ground_truth_motifs.csv")),
     )
+
+
+# ---------------------------------------------------------------------------
+# any table layout, one standard table (the "use your own data" template)
+# ---------------------------------------------------------------------------
+
+#: File name endings read as FASTA; everything else is read as a table.
+FASTA_SUFFIXES: frozenset[str] = frozenset({".fa", ".fasta", ".fna", ".fas", ".ffn"})
+
+
+def _format_of(path: Path, fmt: str | None) -> Literal["csv", "fasta"]:
+    """``"csv"`` or ``"fasta"``: as given, or guessed from the file name."""
+    if fmt is None:
+        return "fasta" if path.suffix.lower() in FASTA_SUFFIXES else "csv"
+    if fmt not in ("csv", "fasta"):
+        raise ValueError(f"fmt must be 'csv', 'fasta' or None (guess from the name), got {fmt!r}.")
+    return fmt
+
+
+def load_table(
+    path: str | Path,
+    *,
+    fmt: Literal["csv", "fasta"] | None = None,
+    id_col: str = "id",
+    sequence_col: str = "sequence",
+    target_col: str = "expression",
+    targets_path: str | Path | None = None,
+    log10_target: bool = False,
+) -> pd.DataFrame:
+    r"""Read sequences and one measurement per sequence into a standard table.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV/TSV file with a header (read by
+        :func:`read_sequences_csv`, so ``,``, ``;`` or tab
+        separated), or a FASTA file (read by :func:`read_fasta`).
+    fmt : {"csv", "fasta"}, optional
+        File format; by default FASTA if the name ends in ``.fa``, ``.fasta``,
+        ``.fna``, ``.fas`` or ``.ffn``, else CSV.
+    id_col, sequence_col, target_col : str
+        Names of the id, sequence and measurement columns of your file. For
+        FASTA, ``id_col`` and ``target_col`` name the columns of
+        ``targets_path`` (the FASTA header gives the id).
+    targets_path : str or pathlib.Path, optional
+        For FASTA input: a table with an ``id_col`` and a ``target_col``
+        column, matched to the FASTA records by id, read like a CSV ``path``
+        (``,``, ``;`` with decimal commas, or tab). Ignored for CSV input.
+    log10_target : bool, default=False
+        Take log10 of the measurement (expression is usually compared on a log
+        scale). Every value must then be positive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``sequence`` (as written) and ``target`` (float, NaN
+        where missing), in file order; ``.attrs`` records the source file, the
+        target's name and, for FASTA input, how many targets matched no record.
+        Nothing is dropped here: :func:`quality_control` decides, and counts.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file does not exist.
+    ValueError
+        If ``fmt`` is unknown, FASTA input has no ``targets_path``, a column
+        is missing, a file is empty, a measurement is not a number or is
+        infinite, or ``log10_target`` meets a value ≤ 0; messages name the
+        file, column, row and value.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "mine.csv").write_text("name,seq,tpm\nA1,ACGT,10\nA2,GGCA,100\n")
+    >>> load_table(folder / "mine.csv", id_col="name", sequence_col="seq",
+    ...            target_col="tpm", log10_target=True)
+       id sequence  target
+    0  A1     ACGT     1.0
+    1  A2     GGCA     2.0
+    """
+    path = Path(path)
+    kind = _format_of(path, fmt)
+    if kind == "csv":
+        raw = read_sequences_csv(
+            path, sequence_col=sequence_col, id_col=id_col, target_cols=[target_col]
+        )
+        table = pd.DataFrame(
+            {"id": raw[id_col], "sequence": raw[sequence_col], "target": raw[target_col]}
+        )
+        unmatched = 0
+        source = path
+    else:
+        if targets_path is None:
+            raise ValueError(
+                f"{path} is FASTA, which holds no measurements: pass targets_path= "
+                f"(a table with columns {id_col!r} and {target_col!r})."
+            )
+        records = read_fasta(path, strict=False)
+        targets = _read_targets(Path(targets_path), id_col, target_col)
+        values = targets.drop_duplicates(subset="id", keep=False).set_index("id")["target"]
+        repeated = targets.loc[targets["id"].duplicated(keep=False), "id"].unique().tolist()
+        if repeated:
+            raise ValueError(
+                f"{targets_path}: id(s) {repeated[:10]} appear more than once in column "
+                f"{id_col!r}; each sequence needs exactly one {target_col!r} value."
+            )
+        table = pd.DataFrame(
+            {
+                "id": records["id"],
+                "sequence": records["sequence"],
+                "target": records["id"].map(values).astype(float),
+            }
+        )
+        unmatched = int((~values.index.isin(set(records["id"]))).sum())
+        source = path
+    if log10_target:
+        bad = table["target"] <= 0
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"{source}: log10_target=True needs positive values, but {target_col!r} of "
+                f"id {table['id'].iloc[i]!r} is {float(table['target'].iloc[i]):g} "
+                f"({int(bad.sum())} value(s) <= 0). Set log10_target=False or fix the values."
+            )
+        table["target"] = np.log10(table["target"])
+    table.attrs.update(
+        source=str(source),
+        target_name=f"log10 {target_col}" if log10_target else target_col,
+        targets_without_sequence=unmatched,
+    )
+    return table
+
+
+def _read_targets(path: Path, id_col: str, target_col: str) -> pd.DataFrame:
+    """Read the ``id_col`` and ``target_col`` columns of a table of measurements.
+
+    The file is read by :func:`read_sequences_csv` with no
+    sequence column, so a byte-order mark, ``;`` or tab separators and decimal
+    commas are handled as for sequence tables, and its messages (a missing
+    column, a non-numeric or infinite value) name the file, row, id and value.
+    """
+    raw = read_sequences_csv(path, sequence_col=None, id_col=id_col, target_cols=[target_col])
+    return pd.DataFrame(
+        {"id": raw[id_col].to_numpy(), "target": raw[target_col].to_numpy(dtype=float)}
+    )
+
+
+def quality_control(
+    table: pd.DataFrame,
+    *,
+    length: int | Literal["mode"] | None = None,
+    max_n_fraction: float = 0.05,
+    cv: int = 5,
+    min_per_fold: int = 10,
+) -> tuple[pd.DataFrame, QCReport]:
+    """Clean a :func:`load_table` table and check it is big enough to model.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``id``, ``sequence`` and ``target``.
+    length : int, "mode" or None, default=None
+        Required sequence length, passed to
+        :func:`clean_sequences` (``None``: any length; k-mer counts
+        do not need one length, but in-silico mutagenesis is easiest to read
+        on designed libraries of one length).
+    max_n_fraction : float, default=0.05
+        Largest fraction of ``N`` allowed in a sequence.
+    cv : int, default=5
+        Number of cross-validation folds that will be used.
+    min_per_fold : int, default=10
+        Fewest rows each test fold must get.
+
+    Returns
+    -------
+    clean : pandas.DataFrame
+        The rows kept, with a fresh index.
+    report : QCReport
+        What was changed, dropped and flagged, and why.
+
+    Raises
+    ------
+    ValueError
+        If fewer than ``cv * min_per_fold`` rows survive, or the target is
+        constant (nothing to predict).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"id": ["a", "b", "c"], "sequence": ["ACGT", "ACXT", "acga"],
+    ...                     "target": [1.0, 2.0, 3.0]})
+    >>> clean, report = quality_control(raw, cv=2, min_per_fold=1)
+    >>> clean["id"].tolist(), report.n_dropped
+    (['a', 'c'], 1)
+    """
+    clean, report = clean_sequences(
+        table,
+        sequence_col="sequence",
+        id_col="id",
+        target_cols=["target"],
+        length=length,
+        max_n_fraction=max_n_fraction,
+    )
+    clean.attrs.update(table.attrs)
+    needed = cv * min_per_fold
+    if len(clean) < needed:
+        raise ValueError(
+            f"{table.attrs.get('source', 'the table')}: only {len(clean)} of {len(table)} rows "
+            f"passed quality control ({report!r}); {cv}-fold cross-validation needs at least "
+            f"{needed}. See report.dropped for why rows were dropped."
+        )
+    if clean["target"].nunique() < 2:
+        raise ValueError(
+            f"{table.attrs.get('source', 'the table')}: the target is constant after quality "
+            "control, so there is nothing to predict."
+        )
+    return clean, report

@@ -465,3 +465,96 @@ def plot_mutagenesis_logo(
     if title:
         ax.set_title(title, pad=14)
     return ax
+
+
+# --- the coursework report (chapter 09, helpers.report) -----------------------
+
+
+def plot_data_overview(
+    lengths: np.ndarray | list[int],
+    targets: np.ndarray | list[float],
+    *,
+    target_name: str = "target",
+    bins: int = 30,
+) -> plt.Figure:
+    """Two histograms side by side: sequence lengths and the target.
+
+    Parameters
+    ----------
+    lengths : array-like of int
+        Length of every sequence.
+    targets : array-like of float
+        The measurement of every sequence.
+    target_name : str, default="target"
+        Label of the target's axis.
+    bins : int, default=30
+        Bins of each histogram.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure with two axes (it is a figure, not an axes, because it has two).
+
+    Examples
+    --------
+    >>> fig = plot_data_overview([10, 10, 12], [0.5, 1.0, 2.0], target_name="log10 tpm")
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['sequence length (nt)', 'log10 tpm']
+    >>> plt.close(fig)
+    """
+    lengths = np.asarray(lengths)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+    left.hist(lengths, bins=bins, color="C0")
+    left.set_xlabel("sequence length (nt)")
+    left.set_ylabel("sequences")
+    right.hist(np.asarray(targets, dtype=float), bins=bins, color="C1")
+    right.set_xlabel(target_name)
+    right.set_ylabel("sequences")
+    fig.suptitle(f"{len(lengths)} sequences after quality control")
+    fig.tight_layout()
+    return fig
+
+
+def plot_cv_summary(
+    summary: pd.DataFrame,
+    *,
+    metric: str = "r2",
+    n_folds: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Cross-validated scores per model: mean over folds with ± one standard deviation.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per model (index), with columns ``{metric}_mean`` and
+        ``{metric}_std``, as in :class:`helpers.models.CVResults`.
+    metric : str, default="r2"
+        Which metric.
+    n_folds : int, optional
+        Number of folds, shown in the axis label.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"r2_mean": [0.5, 0.0], "r2_std": [0.1, 0.02]},
+    ...                        index=pd.Index(["ridge", "mean baseline"], name="model"))
+    >>> ax = plot_cv_summary(summary, n_folds=5)
+    >>> ax.get_xlabel()
+    'R² (mean ± sd over 5 folds)'
+    >>> plt.close(ax.figure)
+    """
+    mean, std = summary[f"{metric}_mean"], summary[f"{metric}_std"]
+    errors = {name: (mean[name] - std[name], mean[name] + std[name]) for name in summary.index}
+    ax = plot_model_scores(
+        summary.rename(columns={f"{metric}_mean": metric}), metric=metric, errors=errors, ax=ax
+    )
+    label = "R²" if metric == "r2" else metric
+    over = f"{n_folds} folds" if n_folds is not None else "folds"
+    ax.set_xlabel(f"{label} (mean ± sd over {over})")
+    return ax

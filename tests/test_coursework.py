@@ -6,16 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.io import load_promoters
+from helpers.io import load_promoters, load_table, quality_control
+from helpers.models import candidate_models, cross_validate_models
 from helpers.paths import data_path
-from helpers.report import (
-    candidate_models,
-    cross_validate_models,
-    load_table,
-    markdown_table,
-    quality_control,
-    run_coursework_report,
-)
+from helpers.report import markdown_table, run_coursework_report
 
 #: The files every report must contain.
 REPORT_FILES = {
