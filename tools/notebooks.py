@@ -143,24 +143,29 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
-def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300, **client_options):
-    """Execute ``nb`` in place in a fresh ``python3`` kernel started in ``cwd``.
-
-    Returns the :class:`nbclient.NotebookClient`, whose hooks (``on_cell_executed``
-    and others) a caller may set through ``client_options``.
-    """
+def make_client(
+    nb: nbformat.NotebookNode,
+    cwd: Path,
+    timeout: int = 300,
+    kernel_name: str = "python3",
+    **options,
+):
+    """An :class:`nbclient.NotebookClient` for ``nb``, run in ``cwd``, without timing metadata."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(
+    return NotebookClient(
         nb,
         timeout=timeout,
-        kernel_name="python3",
+        kernel_name=kernel_name,
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
-        **client_options,
+        **options,
     )
-    client.execute(env=kernel_env())
-    return client
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> None:
+    """Execute ``nb`` in place in a fresh ``python3`` kernel started in ``cwd``."""
+    make_client(nb, cwd, timeout=timeout).execute(env=kernel_env())
 
 
 def execute_chapter(path: str | Path, timeout: int = 300) -> None:
