@@ -5,10 +5,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-# Published datasets are fetched into a pooch cache; a folder with verified
-# copies can be named instead (CI uses the workplace's shared copies).
-SEQ2EXPR_DATA_DIR ?= $(if $(wildcard ../shared/data/real),$(abspath ../shared/data/real),)
-export SEQ2EXPR_DATA_DIR
+# The published datasets ship in data/real (hash-checked when read), so nothing
+# is downloaded. To read other copies, set SEQ2EXPR_DATA_DIR to their folder.
 
 .PHONY: venv lock book strict-book test test-fast lint format data budget bench execute browser-check clean
 
