@@ -13,8 +13,16 @@ and plain functions for one-off use: :func:`kmer_counts`, :func:`all_kmers`,
 :func:`one_hot_encode`.
 
 The alphabet is ``A``, ``C``, ``G``, ``T`` plus ``N`` for an unknown base, in
-either case. Any other character raises a ``ValueError`` that names the row,
-the position and the character, so bad input is never silently dropped.
+either case (see :mod:`helpers.sequences` for what ``N`` means here). Any
+other character raises the ``ValueError`` of
+:func:`helpers.sequences.validate_sequences`, which names the row, the position
+and the character, so bad input is never silently dropped.
+
+The transformers follow scikit-learn's conventions: the constructor only
+stores the parameters, ``fit`` validates them (one message format: ``"<Class>:
+<parameter> must be ..., got ..."``) and sets the fitted attributes (names
+ending in ``_``), and ``transform`` and ``get_feature_names_out`` raise
+``NotFittedError`` before ``fit``.
 
 How ``KmerVectorizer`` is fast
 ------------------------------
@@ -32,20 +40,21 @@ number of non-zeros, so memory stays proportional to the output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import product
-from numbers import Integral
-from types import MappingProxyType
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from helpers.sequences import DNA, DNA_N, reverse_complement, validate_sequences
 
 __all__ = [
-    "ALPHABET",
     "KmerVectorizer",
     "OneHotSequenceEncoder",
     "CompositionFeatures",
@@ -58,9 +67,6 @@ __all__ = [
     "reverse_complement",
 ]
 
-#: The four bases, in the order used for k-mer columns and one-hot blocks.
-ALPHABET: str = "ACGT"
-
 #: Largest supported k (4**15 columns is already about a billion).
 MAX_K: int = 15
 
@@ -68,14 +74,16 @@ MAX_K: int = 15
 _N_CODE = 4
 _BAD_CODE = 255
 _TABLE = bytearray([_BAD_CODE]) * 256
-for _i, _b in enumerate(ALPHABET):
+for _i, _b in enumerate(DNA):
     _TABLE[ord(_b)] = _i
     _TABLE[ord(_b.lower())] = _i
 _TABLE[ord("N")] = _N_CODE
 _TABLE[ord("n")] = _N_CODE
 _TABLE = bytes(_TABLE)
 
-_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+# k-mer -> base-4 digits, for vocabulary look-ups
+_DIGITS = str.maketrans(DNA, "0123")
+_DELETE_DNA = str.maketrans("", "", DNA)
 
 # Work on about this many bases at a time: large enough that per-chunk Python
 # overhead is negligible, small enough that temporaries stay in cache.
@@ -143,48 +151,36 @@ def check_sequences(X: Any) -> list[str]:
     else:
         raise ValueError(f"expected a list, array or Series of sequences, got {type(X).__name__}")
     if set(map(type, seqs)) - {str}:
-        for i, s in enumerate(seqs):
-            if not isinstance(s, str):
-                what = "a missing value" if _is_missing(s) else f"{type(s).__name__} {s!r}"
-                raise ValueError(f"row {i}: expected a sequence string, got {what}")
-        seqs = [str(s) for s in seqs]  # str subclasses, e.g. numpy.str_
+        # names the first row that is not a string (or converts str subclasses)
+        seqs = validate_sequences(seqs, alphabet=DNA_N, ignore_case=True, allow_empty=True)
     return seqs
 
 
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+def _raise_invalid(seqs: Sequence[str]) -> NoReturn:
+    """Raise the validator's error for ``seqs``, known to hold an invalid character."""
+    validate_sequences(seqs, alphabet=DNA_N, ignore_case=True, allow_empty=True)
+    raise AssertionError("no invalid character found")  # pragma: no cover
 
 
-def _bad_character_error(seqs: Sequence[str], row: int) -> ValueError:
-    """Build the error for the first invalid character of ``seqs[row]``."""
-    seq = seqs[row]
-    for pos, ch in enumerate(seq):
-        if ch not in "ACGTNacgtn":
-            return ValueError(
-                f"row {row}, position {pos}: invalid character {ch!r}; sequences may "
-                "contain only A, C, G, T and N (either case)"
-            )
-    raise AssertionError(f"row {row} has no invalid character")  # pragma: no cover
+def _param_error(owner: str, name: str, expected: str, value: Any) -> ValueError:
+    """The one format of parameter errors: ``<owner>: <name> must be <expected>, got <value>``."""
+    return ValueError(f"{owner}: {name} must be {expected}, got {value!r}")
 
 
-def _check_k(k: Any) -> tuple[int, int]:
+def _check_k(k: Any, owner: str = "KmerVectorizer") -> tuple[int, int]:
     """Validate ``k`` (an int or a ``(kmin, kmax)`` pair); return ``(kmin, kmax)``."""
-    if isinstance(k, Integral) and not isinstance(k, bool):
-        kmin = kmax = int(k)
-    elif (
-        isinstance(k, tuple | list)
-        and len(k) == 2
-        and all(isinstance(v, Integral) and not isinstance(v, bool) for v in k)
-    ):
-        kmin, kmax = int(k[0]), int(k[1])
-    else:
-        raise ValueError(f"k must be an int or a (kmin, kmax) pair of ints, got {k!r}")
-    if not 1 <= kmin <= kmax <= MAX_K:
-        raise ValueError(f"k must satisfy 1 <= kmin <= kmax <= {MAX_K}, got {k!r}")
-    return kmin, kmax
+    pair = isinstance(k, tuple | list) and len(k) == 2
+    values = tuple(k) if pair else (k,)
+    if all(isinstance(v, Integral) and not isinstance(v, bool) for v in values):
+        kmin, kmax = int(values[0]), int(values[-1])
+        if 1 <= kmin <= kmax <= MAX_K:
+            return kmin, kmax
+    raise _param_error(
+        owner,
+        "k",
+        f"an int from 1 to {MAX_K} or a (kmin, kmax) pair with 1 <= kmin <= kmax <= {MAX_K}",
+        k,
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -202,40 +198,8 @@ def all_kmers(k: int) -> list[str]:
     >>> len(all_kmers(3))
     64
     """
-    kmin, _ = _check_k(k)
-    return ["".join(p) for p in product(ALPHABET, repeat=kmin)]
-
-
-def reverse_complement(seq: str) -> str:
-    """Reverse complement of a DNA sequence (case is kept, ``N`` stays ``N``).
-
-    Raises
-    ------
-    ValueError
-        If ``seq`` is not a ``str`` (e.g. a list of sequences) or contains a
-        character other than A, C, G, T, N (either case).
-
-    Examples
-    --------
-    >>> reverse_complement("AACGTN")
-    'NACGTT'
-    >>> reverse_complement("acgT")
-    'Acgt'
-    >>> reverse_complement(["ACGT"])
-    Traceback (most recent call last):
-    ...
-    ValueError: expected one sequence as a str, got list; for several sequences use [reverse_complement(s) for s in seqs]
-    """
-    if not isinstance(seq, str):
-        raise ValueError(
-            f"expected one sequence as a str, got {type(seq).__name__}; for several "
-            "sequences use [reverse_complement(s) for s in seqs]"
-        )
-    check = seq.translate(_COMPLEMENT)
-    for pos, ch in enumerate(check):
-        if ch not in "ACGTNacgtn":
-            raise ValueError(f"position {pos}: invalid character {seq[pos]!r} in sequence")
-    return check[::-1]
+    kmin, _ = _check_k(k, owner="all_kmers")
+    return ["".join(p) for p in product(DNA, repeat=kmin)]
 
 
 def canonical_kmer(kmer: str) -> str:
@@ -265,7 +229,7 @@ def gc_content(seq: str) -> float:
     >>> gc_content("GCNN")
     1.0
     """
-    return float(CompositionFeatures().transform([seq])[0, 1])
+    return float(CompositionFeatures().fit_transform([seq])[0, 1])
 
 
 def kmer_counts(seq: str, k: int = 3, *, canonical: bool = False) -> dict[str, int]:
@@ -293,7 +257,7 @@ def kmer_counts(seq: str, k: int = 3, *, canonical: bool = False) -> dict[str, i
     {'AA': 2}
     """
     vec = KmerVectorizer(k=k, canonical=canonical)
-    row = vec.transform([seq])
+    row = vec.fit_transform([seq])
     names = vec.get_feature_names_out()
     return {str(names[j]): int(c) for j, c in zip(row.indices, row.data, strict=True)}
 
@@ -334,10 +298,14 @@ def _canonical_columns(k: int) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- #
 
 
-def _encode_chunk(seqs: Sequence[str], lengths: np.ndarray, row0: int) -> tuple[np.ndarray, bool]:
+def _encode_chunk(
+    seqs: Sequence[str], lengths: np.ndarray, whole: Sequence[str]
+) -> tuple[np.ndarray, bool]:
     """Base codes of a chunk as a 2-D uint8 array padded with N, and whether it has N.
 
-    ``row0`` is the index of the chunk's first row in the whole input (for errors).
+    ``whole`` is the complete input the chunk was taken from: on an invalid
+    character, the error of :func:`helpers.sequences.validate_sequences` for
+    all of it is raised (the row numbers count from its start).
     """
     width = int(lengths.max()) if len(lengths) else 0
     if lengths.min() == width:
@@ -346,20 +314,13 @@ def _encode_chunk(seqs: Sequence[str], lengths: np.ndarray, row0: int) -> tuple[
         text = "".join(s.ljust(width, "N") for s in seqs)
     try:
         raw = text.encode("ascii")
-    except UnicodeEncodeError as err:
-        row = err.start // width
-        raise _bad_character_error_at(seqs, row, row0) from None
+    except UnicodeEncodeError:
+        _raise_invalid(whole)
     codes = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8).reshape(len(seqs), width)
     top = int(codes.max()) if codes.size else 0
     if top == _BAD_CODE:
-        flat = int(np.argmax(codes.ravel() == _BAD_CODE))
-        raise _bad_character_error_at(seqs, flat // width, row0)
+        _raise_invalid(whole)
     return codes, top == _N_CODE
-
-
-def _bad_character_error_at(seqs: Sequence[str], row: int, row0: int) -> ValueError:
-    err = _bad_character_error(seqs, row)
-    return ValueError(str(err).replace(f"row {row},", f"row {row + row0},", 1))
 
 
 def _window_codes(base: np.ndarray, k: int, dtype: type) -> np.ndarray:
@@ -487,7 +448,7 @@ def _kmer_matrix(
     nnz = 0
     for r0, r1 in _chunks(lengths):
         chunk_len = lengths[r0:r1]
-        base, has_n = _encode_chunk(seqs[r0:r1], chunk_len, r0)
+        base, has_n = _encode_chunk(seqs[r0:r1], chunk_len, seqs)
         n_positions = None
         if has_n:
             base = base.copy()
@@ -559,9 +520,68 @@ def _chunks(lengths: np.ndarray) -> Iterable[tuple[int, int]]:
 
 
 @lru_cache(maxsize=8)
-def _vocabulary(k_range: tuple[int, int], canonical: bool) -> Mapping[str, int]:
-    names = KmerVectorizer(k=k_range, canonical=canonical).get_feature_names_out()
-    return MappingProxyType({str(name): i for i, name in enumerate(names)})
+def _feature_names(kmin: int, kmax: int, canonical: bool) -> tuple[str, ...]:
+    """Column names of the k-mer blocks ``kmin..kmax`` (cached; callers copy)."""
+    names: list[str] = []
+    for k in range(kmin, kmax + 1):
+        kmers = all_kmers(k)
+        if canonical:
+            kmers = [kmers[i] for i in _canonical_columns(k)[0]]
+        names.extend(kmers)
+    return tuple(names)
+
+
+class KmerVocabulary(Mapping[str, int]):
+    """Read-only mapping k-mer -> column of a ``KmerVectorizer`` (its ``vocabulary_``).
+
+    It behaves like the ``dict`` of ``CountVectorizer.vocabulary_`` but holds
+    no table: the vocabulary is fixed by ``k`` and ``canonical``, so the column
+    of a k-mer is computed from its letters (its base-4 number), and even
+    ``k=15`` costs no memory until the names are listed.
+
+    Examples
+    --------
+    >>> vocabulary = KmerVocabulary(1, 2)
+    >>> vocabulary["A"], vocabulary["T"], vocabulary["AA"], len(vocabulary)
+    (0, 3, 4, 20)
+    >>> "AN" in vocabulary, KmerVocabulary(2, 2, canonical=True)["AA"]
+    (False, 0)
+    """
+
+    def __init__(self, kmin: int, kmax: int, canonical: bool = False) -> None:
+        self.kmin, self.kmax, self.canonical = kmin, kmax, bool(canonical)
+        widths = [
+            len(_canonical_columns(k)[0]) if self.canonical else 4**k for k in range(kmin, kmax + 1)
+        ]
+        starts = np.cumsum([0, *widths[:-1]]).tolist()
+        self._offsets = dict(zip(range(kmin, kmax + 1), starts, strict=True))
+        self._size = int(sum(widths))
+
+    def __getitem__(self, kmer: str) -> int:
+        if (
+            not isinstance(kmer, str)
+            or not self.kmin <= len(kmer) <= self.kmax
+            or kmer.translate(_DELETE_DNA)
+        ):
+            raise KeyError(kmer)
+        code = int(kmer.translate(_DIGITS), 4)
+        if self.canonical:
+            keep = _canonical_columns(len(kmer))[0]
+            column = int(np.searchsorted(keep, code))
+            if column == len(keep) or int(keep[column]) != code:
+                raise KeyError(kmer)  # not the canonical name of its pair
+            code = column
+        return self._offsets[len(kmer)] + code
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_feature_names(self.kmin, self.kmax, self.canonical))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __repr__(self) -> str:
+        k = self.kmin if self.kmin == self.kmax else (self.kmin, self.kmax)
+        return f"KmerVocabulary(k={k!r}, canonical={self.canonical}, {self._size} k-mers)"
 
 
 # --------------------------------------------------------------------------- #
@@ -572,20 +592,25 @@ _MODES = ("count", "presence", "frequency")
 
 
 class _SequenceInputTags:
-    """scikit-learn tags of the transformers here: a 1-D collection of strings in.
-
-    ``_requires_fit`` is False for the transformers whose columns do not depend
-    on the data (k-mers, composition), so they can ``transform`` unfitted.
-    """
-
-    _requires_fit: bool = True
+    """scikit-learn tags of the transformers here: a 1-D collection of strings in."""
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
-        tags.requires_fit = self._requires_fit
         return tags
+
+
+def _numeric_dtype(owner: str, dtype: Any, kinds: str = "iuf") -> np.dtype:
+    """``dtype`` as a numpy dtype of one of ``kinds``, or the uniform parameter error."""
+    try:
+        checked = np.dtype(dtype)
+    except TypeError:
+        checked = None
+    if dtype is None or checked is None or checked.kind not in kinds:
+        expected = "a float" if kinds == "f" else "a numeric (int or float)"
+        raise _param_error(owner, "dtype", f"{expected} numpy dtype", dtype)
+    return checked
 
 
 class KmerVectorizer(
@@ -610,15 +635,18 @@ class KmerVectorizer(
         the lexicographically smaller of the two (see :func:`canonical_kmer`).
     dtype : numpy dtype, default=None
         Type of the values; ``None`` means ``int64`` for counts and presence and
-        ``float64`` for frequencies.
+        ``float64`` for frequencies (which need a float type).
 
     Attributes
     ----------
+    vocabulary_ : KmerVocabulary
+        Read-only mapping k-mer -> column index, like
+        ``CountVectorizer.vocabulary_``. Set by ``fit`` from ``k`` and
+        ``canonical`` alone: the columns do not depend on the data.
     n_features_out_ : int
-        Number of columns (set by ``fit``; ``transform`` also works unfitted,
-        because the columns do not depend on the data).
-    vocabulary_ : mapping
-        k-mer -> column index, like ``CountVectorizer.vocabulary_``.
+        Number of columns.
+    dtype_ : numpy.dtype
+        Type of the output values.
 
     Notes
     -----
@@ -652,9 +680,11 @@ class KmerVectorizer(
     (3, 2)
     >>> KmerVectorizer(k=2, canonical=True).fit(["A"]).n_features_out_
     10
+    >>> KmerVectorizer(k="3").fit(["ACGT"])
+    Traceback (most recent call last):
+    ...
+    ValueError: KmerVectorizer: k must be an int from 1 to 15 or a (kmin, kmax) pair with 1 <= kmin <= kmax <= 15, got '3'
     """
-
-    _requires_fit = False
 
     def __init__(
         self,
@@ -669,36 +699,38 @@ class KmerVectorizer(
         self.canonical = canonical
         self.dtype = dtype
 
-    def _check_params(self) -> tuple[int, int, np.dtype]:
-        kmin, kmax = _check_k(self.k)
+    def _checked_params(self) -> tuple[int, int, np.dtype]:
+        name = type(self).__name__
+        kmin, kmax = _check_k(self.k, owner=name)
         if self.mode not in _MODES:
-            raise ValueError(f"mode must be one of {_MODES}, got {self.mode!r}")
+            raise _param_error(name, "mode", f"one of {_MODES}", self.mode)
         if not isinstance(self.canonical, bool | np.bool_):
-            raise ValueError(f"canonical must be True or False, got {self.canonical!r}")
+            raise _param_error(name, "canonical", "True or False", self.canonical)
         if self.dtype is None:
-            dtype = np.dtype(np.float64 if self.mode == "frequency" else np.int64)
-        else:
-            dtype = np.dtype(self.dtype)
-            if self.mode == "frequency" and dtype.kind != "f":
-                raise ValueError(f"mode='frequency' needs a float dtype, got {dtype}")
-        return kmin, kmax, dtype
+            return kmin, kmax, np.dtype(np.float64 if self.mode == "frequency" else np.int64)
+        if self.mode == "frequency":
+            return kmin, kmax, _numeric_dtype(f"{name} (mode='frequency')", self.dtype, "f")
+        return kmin, kmax, _numeric_dtype(name, self.dtype)
 
     def fit(self, X: Any, y: Any = None) -> KmerVectorizer:
-        """Check the parameters and the sequences; nothing is learned from the data.
+        """Validate the parameters and the input; set the (data-independent) vocabulary.
 
         Parameters
         ----------
         X : list, array or Series of str
-            Sequences (validated like in :meth:`transform`).
+            Sequences (only the container is checked here; characters are
+            checked by :meth:`transform`).
         y : ignored
 
         Returns
         -------
         self
         """
-        self._check_params()
+        kmin, kmax, dtype = self._checked_params()
         check_sequences(X)
-        self.n_features_out_ = self._n_features()
+        self.vocabulary_ = KmerVocabulary(kmin, kmax, canonical=bool(self.canonical))
+        self.n_features_out_ = len(self.vocabulary_)
+        self.dtype_ = dtype
         return self
 
     def transform(self, X: Any) -> sp.csr_matrix:
@@ -711,7 +743,7 @@ class KmerVectorizer(
 
         Returns
         -------
-        scipy.sparse.csr_matrix of shape (n_sequences, n_features)
+        scipy.sparse.csr_matrix of shape (n_sequences, n_features_out_)
             Sorted column indices, no explicit zeros.
 
         Raises
@@ -719,20 +751,19 @@ class KmerVectorizer(
         ValueError
             On a character other than A, C, G, T, N, naming row, position and
             character; on input that is not a collection of strings.
+        sklearn.exceptions.NotFittedError
+            Before ``fit``.
         """
-        kmin, kmax, dtype = self._check_params()
+        check_is_fitted(self)
         seqs = check_sequences(X)
-        return _kmer_matrix(seqs, kmin, kmax, self.mode, bool(self.canonical), dtype)
+        vocabulary = self.vocabulary_
+        return _kmer_matrix(
+            seqs, vocabulary.kmin, vocabulary.kmax, self.mode, vocabulary.canonical, self.dtype_
+        )
 
     def fit_transform(self, X: Any, y: Any = None) -> sp.csr_matrix:
-        """Fit and transform in one step (the same as ``transform``)."""
+        """Fit and transform in one step (the same as ``fit(X).transform(X)``)."""
         return self.fit(X).transform(X)
-
-    def _n_features(self) -> int:
-        kmin, kmax = _check_k(self.k)
-        if self.canonical:
-            return sum(len(_canonical_columns(k)[0]) for k in range(kmin, kmax + 1))
-        return sum(4**k for k in range(kmin, kmax + 1))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The k-mer of each column.
@@ -743,20 +774,10 @@ class KmerVectorizer(
             Lexicographic within each k, blocks in increasing k; canonical
             k-mers are named by the smaller of the k-mer and its reverse complement.
         """
-        kmin, kmax = _check_k(self.k)
-        names: list[str] = []
-        for k in range(kmin, kmax + 1):
-            kmers = all_kmers(k)
-            if self.canonical:
-                keep = _canonical_columns(k)[0]
-                kmers = [kmers[i] for i in keep]
-            names.extend(kmers)
+        check_is_fitted(self)
+        vocabulary = self.vocabulary_
+        names = _feature_names(vocabulary.kmin, vocabulary.kmax, vocabulary.canonical)
         return np.asarray(names, dtype=object)
-
-    @property
-    def vocabulary_(self) -> Mapping[str, int]:
-        """Read-only mapping k-mer -> column index (like ``CountVectorizer.vocabulary_``)."""
-        return _vocabulary(_check_k(self.k), bool(self.canonical))
 
 
 class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator):
@@ -771,9 +792,10 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
     ----------
     n_value : float, default=0.0
         Value of all four columns at an ``N``: ``0.0`` (an all-zero block, "no
-        information") or ``0.25`` (a uniform guess).
+        information"), ``0.25`` (a uniform guess) or ``numpy.nan`` (missing,
+        for an imputer to fill).
     dtype : numpy dtype, default=numpy.float64
-        Type of the output.
+        Type of the output (an integer type only with a whole ``n_value``).
 
     Attributes
     ----------
@@ -785,10 +807,10 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
     Raises
     ------
     ValueError
-        In ``fit`` if there are no sequences, if they are empty (length 0: no
-        columns to learn from) or have different lengths (naming the first row
-        that differs), in ``transform`` if a length differs from the fitted one,
-        and on characters other than A, C, G, T, N.
+        In ``fit`` on a bad parameter, if there are no sequences, if they are
+        empty (length 0: no columns to learn from) or have different lengths
+        (naming the first row that differs), in ``transform`` if a length
+        differs from the fitted one, and on characters other than A, C, G, T, N.
 
     See Also
     --------
@@ -802,19 +824,35 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
            [0., 0., 0., 1., 0., 0., 0., 1., 0., 0., 0., 0.]])
     >>> enc.get_feature_names_out()[:5].tolist()
     ['pos0_A', 'pos0_C', 'pos0_G', 'pos0_T', 'pos1_A']
+    >>> OneHotSequenceEncoder(n_value="x").fit(["ACG"])
+    Traceback (most recent call last):
+    ...
+    ValueError: OneHotSequenceEncoder: n_value must be a number (e.g. 0.0, 0.25 or nan), got 'x'
     """
 
     def __init__(self, *, n_value: float = 0.0, dtype: Any = np.float64) -> None:
         self.n_value = n_value
         self.dtype = dtype
 
+    def _checked_params(self) -> None:
+        name = type(self).__name__
+        value = self.n_value
+        if not isinstance(value, Real) or isinstance(value, bool | np.bool_):
+            raise _param_error(name, "n_value", "a number (e.g. 0.0, 0.25 or nan)", value)
+        dtype = _numeric_dtype(name, self.dtype)
+        if dtype.kind != "f" and not (np.isfinite(value) and float(value).is_integer()):
+            raise _param_error(
+                name, "n_value", f"a whole number to be stored as {dtype}", self.n_value
+            )
+
     def fit(self, X: Any, y: Any = None) -> OneHotSequenceEncoder:
-        """Learn (and check) the common sequence length.
+        """Validate the parameters; learn (and check) the common sequence length.
 
         Returns
         -------
         self
         """
+        self._checked_params()
         seqs = check_sequences(X)
         if not seqs:
             raise ValueError("cannot fit on zero sequences")
@@ -835,12 +873,7 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
         -------
         numpy.ndarray of shape (n_sequences, 4 * sequence_length_)
         """
-        if not hasattr(self, "sequence_length_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError(
-                "This OneHotSequenceEncoder instance is not fitted yet; call fit first."
-            )
+        check_is_fitted(self)
         seqs = check_sequences(X)
         length = _common_length(seqs, expected=self.sequence_length_)
         cube = one_hot_encode(seqs, n_value=self.n_value, dtype=self.dtype, length=length)
@@ -848,12 +881,9 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Column names ``pos{i}_{base}``, positions from 0."""
-        if not hasattr(self, "sequence_length_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("This OneHotSequenceEncoder instance is not fitted yet.")
+        check_is_fitted(self)
         return np.asarray(
-            [f"pos{i}_{b}" for i in range(self.sequence_length_) for b in ALPHABET],
+            [f"pos{i}_{b}" for i in range(self.sequence_length_) for b in DNA],
             dtype=object,
         )
 
@@ -909,7 +939,7 @@ def one_hot_encode(
     if length == 0:
         return np.zeros((len(seqs), 0, 4), dtype=dtype)
     lengths = np.full(len(seqs), length, dtype=np.int64)
-    base, _ = _encode_chunk(seqs, lengths, 0)
+    base, _ = _encode_chunk(seqs, lengths, seqs)
     table = np.zeros((5, 4), dtype=dtype)
     table[np.arange(4), np.arange(4)] = 1
     table[_N_CODE] = n_value
@@ -924,16 +954,19 @@ class CompositionFeatures(_SequenceInputTags, TransformerMixin, BaseEstimator):
     ``frac_G``, ``frac_T`` and ``frac_N`` (each over the full length, so they sum
     to 1 for a non-empty sequence).
 
+    Attributes
+    ----------
+    n_features_out_ : int
+        7, set by ``fit`` (nothing is learned from the data).
+
     Examples
     --------
     >>> CompositionFeatures().fit_transform(["GGCA", "ATNN"]).round(3)
     array([[4.  , 0.75, 0.25, 0.25, 0.5 , 0.  , 0.  ],
            [4.  , 0.  , 0.25, 0.  , 0.  , 0.25, 0.5 ]])
-    >>> CompositionFeatures().get_feature_names_out()[:2].tolist()
+    >>> CompositionFeatures().fit(["A"]).get_feature_names_out()[:2].tolist()
     ['length', 'gc_content']
     """
-
-    _requires_fit = False
 
     feature_names = ("length", "gc_content", "frac_A", "frac_C", "frac_G", "frac_T", "frac_N")
 
@@ -950,12 +983,13 @@ class CompositionFeatures(_SequenceInputTags, TransformerMixin, BaseEstimator):
         -------
         numpy.ndarray of shape (n_sequences, 7)
         """
+        check_is_fitted(self)
         seqs = check_sequences(X)
         n = len(seqs)
         lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=n)
         counts = np.zeros((n, 5), dtype=np.int64)
         for r0, r1 in _chunks(lengths):
-            base, _ = _encode_chunk(seqs[r0:r1], lengths[r0:r1], r0)
+            base, _ = _encode_chunk(seqs[r0:r1], lengths[r0:r1], seqs)
             if base.size == 0:
                 continue
             padded = lengths[r0:r1].min() < base.shape[1]
@@ -973,4 +1007,5 @@ class CompositionFeatures(_SequenceInputTags, TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Column names (see the class docstring)."""
+        check_is_fitted(self)
         return np.asarray(self.feature_names, dtype=object)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import cross_val_score
@@ -81,7 +82,7 @@ def test_counts_equal_countvectorizer(k, length):
     seqs = [s for s in seqs if len(s) >= k] or ["A" * k]  # CountVectorizer skips short docs
     X = KmerVectorizer(k=k).fit_transform(seqs)
     Y, names = reference_counts(seqs, k)
-    vocabulary = KmerVectorizer(k=k).vocabulary_
+    vocabulary = KmerVectorizer(k=k).fit([]).vocabulary_
     cols = [vocabulary[n] for n in names]
     assert X.shape == (len(seqs), 4**k)
     assert X.nnz == Y.nnz
@@ -89,7 +90,7 @@ def test_counts_equal_countvectorizer(k, length):
 
 
 def test_output_is_canonical_csr():
-    X = KmerVectorizer(k=3).transform(random_sequences(50, (0, 50)) + ["ANNA", "acgtn"])
+    X = KmerVectorizer(k=3).fit_transform(random_sequences(50, (0, 50)) + ["ANNA", "acgtn"])
     assert sp.issparse(X) and X.format == "csr"
     assert X.has_sorted_indices
     assert X.dtype == np.int64
@@ -101,9 +102,9 @@ def test_output_is_canonical_csr():
 
 def test_chunking_does_not_change_result(monkeypatch):
     seqs = random_sequences(200, (0, 80), seed=3) + ["NNACGTNNA", "", "ac"]
-    expected = KmerVectorizer(k=(1, 4)).transform(seqs)
+    expected = KmerVectorizer(k=(1, 4)).fit_transform(seqs)
     monkeypatch.setattr(enc, "_CHUNK_BASES", 97)
-    got = KmerVectorizer(k=(1, 4)).transform(seqs)
+    got = KmerVectorizer(k=(1, 4)).fit_transform(seqs)
     assert (got != expected).nnz == 0
 
 
@@ -130,7 +131,7 @@ def test_k_range_stacks_blocks():
     blocks = [KmerVectorizer(k=k).fit_transform(seqs) for k in (2, 3, 4)]
     assert (X != sp.hstack(blocks, format="csr")).nnz == 0
     assert X.has_sorted_indices
-    names = KmerVectorizer(k=(2, 4)).get_feature_names_out()
+    names = KmerVectorizer(k=(2, 4)).fit([]).get_feature_names_out()
     assert len(names) == 16 + 64 + 256 == X.shape[1]
     assert names[0] == "AA" and names[16] == "AAA" and names[-1] == "TTTT"
 
@@ -142,13 +143,13 @@ def test_k_range_frequency_normalises_each_block():
 
 
 def test_feature_names_lexicographic():
-    names = KmerVectorizer(k=3).get_feature_names_out()
+    names = KmerVectorizer(k=3).fit([]).get_feature_names_out()
     assert list(names) == sorted(names) == all_kmers(3)
     assert names.dtype == object
 
 
 def test_canonical_feature_names():
-    names = KmerVectorizer(k=2, canonical=True).get_feature_names_out().tolist()
+    names = KmerVectorizer(k=2, canonical=True).fit([]).get_feature_names_out().tolist()
     assert len(names) == 10  # (16 + 4 palindromes) / 2
     assert all(canonical_kmer(n) == n for n in names)
     assert names == sorted(names)
@@ -161,7 +162,7 @@ def test_canonical_feature_names():
 
 def test_large_k_uses_wider_codes():
     seqs = random_sequences(20, 60, seed=9)
-    X = KmerVectorizer(k=10).transform(seqs)
+    X = KmerVectorizer(k=10).fit_transform(seqs)
     Y, names = reference_counts(seqs, 10)
     vocab_cols = [int("".join(str("ACGT".index(c)) for c in n), 4) for n in names]
     assert (X[:, vocab_cols] != Y).nnz == 0
@@ -171,14 +172,14 @@ def test_large_k_uses_wider_codes():
 def test_canonical_with_wide_codes_matches_naive(k):
     seqs = random_sequences(15, (0, 40), seed=k) + ["ACGTNNACGTACGTAAC", "ttttttttttgggg"]
     vec = KmerVectorizer(k=k, canonical=True)
-    got = as_dicts(vec.transform(seqs), vec.get_feature_names_out())
+    got = as_dicts(vec.fit_transform(seqs), vec.get_feature_names_out())
     assert got == [naive_counts(s, k, canonical=True) for s in seqs]
 
 
 def test_dtype_option():
-    X = KmerVectorizer(k=2, dtype=np.float32).transform(["ACGT"])
+    X = KmerVectorizer(k=2, dtype=np.float32).fit_transform(["ACGT"])
     assert X.dtype == np.float32
-    assert KmerVectorizer(k=2, mode="frequency").transform(["ACGT"]).dtype == np.float64
+    assert KmerVectorizer(k=2, mode="frequency").fit_transform(["ACGT"]).dtype == np.float64
 
 
 # --------------------------------------------------------------------------- #
@@ -189,7 +190,7 @@ def test_dtype_option():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(clean_seq, min_size=1, max_size=8), st.integers(1, 6))
 def test_row_sums_are_number_of_windows(seqs, k):
-    X = KmerVectorizer(k=k).transform(seqs)
+    X = KmerVectorizer(k=k).fit_transform(seqs)
     expected = [max(len(s) - k + 1, 0) for s in seqs]
     assert np.asarray(X.sum(axis=1)).ravel().tolist() == expected
 
@@ -197,7 +198,7 @@ def test_row_sums_are_number_of_windows(seqs, k):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(any_case_seq, min_size=1, max_size=8), st.integers(1, 5))
 def test_canonical_invariant_under_reverse_complement(seqs, k):
-    vec = KmerVectorizer(k=k, canonical=True)
+    vec = KmerVectorizer(k=k, canonical=True).fit([])
     X = vec.transform(seqs)
     Y = vec.transform([reverse_complement(s) for s in seqs])
     assert (X != Y).nnz == 0
@@ -206,15 +207,15 @@ def test_canonical_invariant_under_reverse_complement(seqs, k):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(any_case_seq, min_size=1, max_size=8), st.integers(1, 5), st.booleans())
 def test_presence_is_counts_positive(seqs, k, canonical):
-    counts = KmerVectorizer(k=k, canonical=canonical).transform(seqs)
-    presence = KmerVectorizer(k=k, mode="presence", canonical=canonical).transform(seqs)
+    counts = KmerVectorizer(k=k, canonical=canonical).fit_transform(seqs)
+    presence = KmerVectorizer(k=k, mode="presence", canonical=canonical).fit_transform(seqs)
     assert (presence != (counts > 0).astype(np.int64)).nnz == 0
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(any_case_seq, min_size=1, max_size=8), st.integers(1, 5))
 def test_lowercase_same_as_uppercase_and_matches_naive(seqs, k):
-    vec = KmerVectorizer(k=k)
+    vec = KmerVectorizer(k=k).fit([])
     X = vec.transform(seqs)
     assert (X != vec.transform([s.upper() for s in seqs])).nnz == 0
     got = as_dicts(X, vec.get_feature_names_out())
@@ -224,15 +225,15 @@ def test_lowercase_same_as_uppercase_and_matches_naive(seqs, k):
 @settings(max_examples=40, deadline=None)
 @given(st.lists(any_case_seq, min_size=1, max_size=6), st.integers(1, 3), st.integers(3, 5))
 def test_k_range_equals_single_k_blocks(seqs, kmin, kmax):
-    X = KmerVectorizer(k=(kmin, kmax)).transform(seqs)
-    blocks = [KmerVectorizer(k=k).transform(seqs) for k in range(kmin, kmax + 1)]
+    X = KmerVectorizer(k=(kmin, kmax)).fit_transform(seqs)
+    blocks = [KmerVectorizer(k=k).fit_transform(seqs) for k in range(kmin, kmax + 1)]
     assert (X != sp.hstack(blocks, format="csr")).nnz == 0
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(any_case_seq, min_size=1, max_size=6))
 def test_composition_fractions(seqs):
-    F = CompositionFeatures().transform(seqs)
+    F = CompositionFeatures().fit_transform(seqs)
     for row, s in zip(F, seqs, strict=True):
         u = s.upper()
         assert row[0] == len(s)
@@ -257,8 +258,8 @@ def test_composition_fractions(seqs):
 )
 def test_accepts_list_array_series(make_input):
     seqs = ["ACGTA", "GGGCC", "TTNAA"]
-    expected = KmerVectorizer(k=2).transform(seqs)
-    assert (KmerVectorizer(k=2).transform(make_input(seqs)) != expected).nnz == 0
+    expected = KmerVectorizer(k=2).fit_transform(seqs)
+    assert (KmerVectorizer(k=2).fit_transform(make_input(seqs)) != expected).nnz == 0
 
 
 def test_get_set_params_and_clone():
@@ -305,16 +306,70 @@ def test_sparse_output_kept_under_global_pandas_output():
         assert OneHotSequenceEncoder().fit_transform(["AC"]).columns[0] == "pos0_A"
 
 
-def test_transform_does_not_need_fit_and_fit_returns_self():
-    vec = KmerVectorizer(k=2)
-    assert vec.transform(["ACG"]).shape == (1, 16)
-    assert vec.fit(["ACG"]) is vec and vec.n_features_out_ == 16
+ENCODERS = {
+    "KmerVectorizer": lambda **kw: KmerVectorizer(k=2, **kw),
+    "OneHotSequenceEncoder": OneHotSequenceEncoder,
+    "CompositionFeatures": CompositionFeatures,
+}
+
+
+@pytest.mark.parametrize("name", ENCODERS)
+def test_transform_and_names_need_fit_and_fit_returns_self(name):
+    encoder = ENCODERS[name]()
+    with pytest.raises(NotFittedError, match=f"This {name} instance is not fitted yet"):
+        encoder.transform(["ACG"])
+    with pytest.raises(NotFittedError, match="not fitted"):
+        encoder.get_feature_names_out()
+    assert encoder.fit(["ACG"]) is encoder
+    fitted = {a for a in vars(encoder) if a.endswith("_")}
+    assert "n_features_out_" in fitted
+    assert encoder.transform(["ACG"]).shape == (1, encoder.n_features_out_)
+    assert len(encoder.get_feature_names_out()) == encoder.n_features_out_
+    assert not {a for a in vars(ENCODERS[name]()) if a.endswith("_")}  # __init__ sets none
+
+
+def test_kmer_vectorizer_fitted_attributes():
+    vec = KmerVectorizer(k=(1, 2), mode="frequency").fit(["ACGT"])
+    assert vec.n_features_out_ == 20 and vec.dtype_ == np.float64
+    assert dict(vec.vocabulary_) == {n: i for i, n in enumerate(vec.get_feature_names_out())}
+    # the vocabulary is fixed by k and canonical: fitting on other data changes nothing
+    assert dict(KmerVectorizer(k=(1, 2)).fit(["TTTT"]).vocabulary_) == dict(vec.vocabulary_)
+
+
+@pytest.mark.parametrize("k", [1, (1, 3), 4])
+@pytest.mark.parametrize("canonical", [False, True])
+def test_vocabulary_is_a_lazy_dict_of_the_feature_names(k, canonical):
+    vec = KmerVectorizer(k=k, canonical=canonical).fit([])
+    names = vec.get_feature_names_out().tolist()
+    vocabulary = vec.vocabulary_
+    assert len(vocabulary) == len(names) and list(vocabulary) == names
+    assert all(vocabulary[n] == i for i, n in enumerate(names))
+    for missing in ["", "ACGTN", "acg", "AN", 3, "A" * 9]:
+        assert missing not in vocabulary
+    if canonical:
+        assert "T" * vocabulary.kmax not in vocabulary  # the pair is named by A...A
+    assert "KmerVocabulary" in repr(vocabulary)
+
+
+def test_vocabulary_of_large_k_costs_no_table():
+    vec = KmerVectorizer(k=15).fit([])
+    assert len(vec.vocabulary_) == 4**15
+    assert vec.vocabulary_["T" * 15] == 4**15 - 1
+
+
+def test_parameters_are_validated_in_fit_not_in_init():
+    vec = KmerVectorizer(k="x", mode="nope")  # constructing never raises
+    assert vec.get_params()["k"] == "x"
+    with pytest.raises(ValueError, match=r"^KmerVectorizer: k must be"):
+        vec.fit(["ACGT"])
+    vec.set_params(k=2, mode="presence")
+    assert vec.fit(["ACGT"]).n_features_out_ == 16
 
 
 def test_empty_input():
-    X = KmerVectorizer(k=3).transform([])
+    X = KmerVectorizer(k=3).fit_transform([])
     assert X.shape == (0, 64) and X.nnz == 0
-    assert CompositionFeatures().transform([]).shape == (0, 7)
+    assert CompositionFeatures().fit_transform([]).shape == (0, 7)
 
 
 # --------------------------------------------------------------------------- #
@@ -325,11 +380,11 @@ def test_empty_input():
 @pytest.mark.parametrize(
     ("seqs", "message"),
     [
-        (["ACGT", "ACXT"], r"row 1, position 2: invalid character 'X'"),
-        (["ACGT", "AC GT"], r"row 1, position 2: invalid character ' '"),
-        (["ACGT"] * 5 + ["ACGTü"], r"row 5, position 4: invalid character 'ü'"),
-        (["ACGT", "AC-T", "GG"], r"row 1, position 2: invalid character '-'"),
-        (["ACGT", "ACG\n"], r"row 1, position 3: invalid character '\\n'"),
+        (["ACGT", "ACXT"], r"^row 1: invalid character 'X' at position 2 \(0-based\)"),
+        (["ACGT", "AC GT"], r"^row 1: invalid character ' ' at position 2 "),
+        (["ACGT"] * 5 + ["ACGTü"], r"^row 5: invalid character 'ü' at position 4 "),
+        (["ACGT", "AC-T", "GG"], r"^row 1: invalid character '-' at position 2 "),
+        (["ACGT", "ACG\n"], r"^row 1: invalid character '\\n' at position 3 "),
     ],
 )
 def test_invalid_character_names_row_and_character(seqs, message):
@@ -341,8 +396,8 @@ def test_invalid_character_names_row_and_character(seqs, message):
 def test_invalid_character_row_index_beyond_first_chunk(monkeypatch):
     monkeypatch.setattr(enc, "_CHUNK_BASES", 10)
     seqs = ["ACGT"] * 20 + ["ACGR"]
-    with pytest.raises(ValueError, match=r"row 20, position 3: invalid character 'R'"):
-        KmerVectorizer(k=2).transform(seqs)
+    with pytest.raises(ValueError, match=r"row 20: invalid character 'R' at position 3"):
+        KmerVectorizer(k=2).fit_transform(seqs)
 
 
 @pytest.mark.parametrize(
@@ -358,7 +413,7 @@ def test_invalid_character_row_index_beyond_first_chunk(monkeypatch):
 )
 def test_bad_containers(X, message):
     with pytest.raises(ValueError, match=message):
-        KmerVectorizer().transform(X)
+        KmerVectorizer().fit_transform(X)
 
 
 @pytest.mark.parametrize(
@@ -370,13 +425,68 @@ def test_bad_containers(X, message):
         ({"k": "3"}, "k must be an int"),
         ({"k": 2.0}, "k must be an int"),
         ({"mode": "counts"}, "mode must be one of"),
-        ({"mode": "frequency", "dtype": np.int64}, "needs a float dtype"),
+        ({"mode": "frequency", "dtype": np.int64}, "dtype must be a float numpy dtype"),
         ({"canonical": "yes"}, "canonical must be True or False"),
     ],
 )
 def test_bad_parameters(params, message):
+    with pytest.raises(ValueError, match=r"^KmerVectorizer\b.*" + message):
+        KmerVectorizer(**params).fit(["ACGT"])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"dtype": "x"},
+            r"KmerVectorizer: dtype must be a numeric \(int or float\) numpy dtype, got 'x'",
+        ),
+        ({"dtype": bool}, r"dtype must be a numeric"),
+        ({"dtype": str}, r"dtype must be a numeric"),
+        (
+            {"mode": None},
+            r"KmerVectorizer: mode must be one of \('count', 'presence', 'frequency'\), got None",
+        ),
+        ({"canonical": 1}, r"canonical must be True or False, got 1"),
+        ({"k": [2, 3, 4]}, r"k must be an int from 1 to 15 or a \(kmin, kmax\) pair"),
+        ({"k": (1, 2.5)}, r"got \(1, 2.5\)"),
+        ({"k": True}, r"got True"),
+    ],
+)
+def test_more_bad_kmer_parameters(params, message):
     with pytest.raises(ValueError, match=message):
         KmerVectorizer(**params).fit(["ACGT"])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"n_value": "x"},
+            r"^OneHotSequenceEncoder: n_value must be a number \(e.g. 0.0, 0.25 or nan\), got 'x'$",
+        ),
+        ({"n_value": None}, r"n_value must be a number .*got None"),
+        ({"n_value": True}, r"n_value must be a number .*got True"),
+        ({"n_value": [0.25]}, r"n_value must be a number .*got \[0.25\]"),
+        ({"dtype": "x"}, r"^OneHotSequenceEncoder: dtype must be a numeric .*got 'x'"),
+        ({"dtype": object}, r"dtype must be a numeric"),
+        (
+            {"dtype": np.int8, "n_value": 0.25},
+            r"n_value must be a whole number to be stored as int8, got 0.25",
+        ),
+        ({"dtype": np.int64, "n_value": np.nan}, r"n_value must be a whole number .*got nan"),
+    ],
+)
+def test_bad_one_hot_parameters(params, message):
+    with pytest.raises(ValueError, match=message):
+        OneHotSequenceEncoder(**params).fit(["ACGT"])
+
+
+def test_one_hot_accepted_parameter_values():
+    assert np.isnan(OneHotSequenceEncoder(n_value=np.nan).fit_transform(["N"])).all()
+    X = OneHotSequenceEncoder(n_value=1, dtype=np.int8).fit_transform(["AN"])
+    assert X.dtype == np.int8 and X.tolist() == [[1, 0, 0, 0, 1, 1, 1, 1]]
+    assert OneHotSequenceEncoder(n_value=np.float32(0.25)).fit_transform(["N"]).sum() == 1.0
 
 
 # --------------------------------------------------------------------------- #
@@ -410,7 +520,7 @@ def test_one_hot_mixed_lengths():
     enc1 = OneHotSequenceEncoder().fit(["ACGT"])
     with pytest.raises(ValueError, match="row 0 has length 5, the fitted length is 4"):
         enc1.transform(["ACGTA"])
-    with pytest.raises(ValueError, match="row 0, position 1: invalid character 'x'"):
+    with pytest.raises(ValueError, match="row 0: invalid character 'x' at position 1"):
         enc1.transform(["AxGT"])
 
 
@@ -422,8 +532,6 @@ def test_one_hot_fit_on_empty_sequences_raises():
 
 
 def test_one_hot_requires_fit():
-    from sklearn.exceptions import NotFittedError
-
     with pytest.raises(NotFittedError):
         OneHotSequenceEncoder().transform(["ACGT"])
 
