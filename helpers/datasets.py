@@ -785,7 +785,7 @@ VALIDATION_LIBRARIES: dict[str, _Library] = {
         "lafleur2022_validation_yu2021.csv",
         "Observed TX [au]",
         "transcription rate, au",
-        "Yu et al. 2021, designed promoter architectures (150 nt)",
+        "Yu et al. 2021, designed IPTG-inducible promoter architectures (150 nt)",
     ),
     "lagator_pl": _Library(
         "lafleur2022_validation_lagator2022_pl.csv",
