@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.paths import data_path
+from helpers.sequences import DNA, DNA_N
+from helpers.sequences import validate_sequences as _validate_sequences
 
 __all__ = [
     "DNA",
@@ -49,11 +51,6 @@ __all__ = [
     "load_table",
     "quality_control",
 ]
-
-#: The four DNA bases.
-DNA: str = "ACGT"
-#: The four bases plus ``N`` (any base, an unresolved sequencing call).
-DNA_N: str = "ACGTN"
 
 #: Cell values read as a missing measurement (besides an empty cell).
 MISSING_TOKENS: frozenset[str] = frozenset(
@@ -480,11 +477,14 @@ def validate_sequences(
     ids: Iterable | None = None,
     column: str | None = None,
     length: int | None = None,
+    source: str | Path | None = None,
 ) -> pd.Series:
     """Check that every sequence is non-empty and written in ``alphabet``.
 
     The check is case-sensitive: ``"acgt"`` fails with the default alphabet,
-    with a hint to upper-case first.
+    with a hint to upper-case first. This is
+    :func:`helpers.sequences.validate_sequences` (the one validator, with its
+    one message format) for a table column.
 
     Parameters
     ----------
@@ -499,6 +499,8 @@ def validate_sequences(
         Column name for error messages; defaults to the Series name.
     length : int, optional
         If given, every sequence must have exactly this length.
+    source : str or path, optional
+        The file the sequences came from, named first in error messages.
 
     Returns
     -------
@@ -508,9 +510,9 @@ def validate_sequences(
     Raises
     ------
     ValueError
-        On the first empty sequence, invalid character or wrong length,
-        naming the row, the column, the character and its position, and how
-        many rows share the problem.
+        On the first missing value, empty sequence, invalid character or
+        wrong length, naming the row, the column, the character and its
+        position, and how many rows share the problem.
 
     Examples
     --------
@@ -521,42 +523,16 @@ def validate_sequences(
     ...
     ValueError: row 's2', column 'sequence': invalid character 'X' at position 2 (0-based); allowed: 'ACGTN'. 1 of 2 sequences have invalid characters.
     """
-    series = _as_series(seqs, ids)
-    where = f"column {column or series.name or 'sequence'!r}"
-
-    empty = series.str.len() == 0
-    if empty.any():
-        labels = series.index[empty].tolist()
-        raise ValueError(
-            f"row {labels[0]!r}, {where}: empty sequence ({len(labels)} of {len(series)} "
-            f"sequences are empty: {labels[:10]})."
-        )
-
-    allowed = re.escape(alphabet)
-    offending = series.str.contains(f"[^{allowed}]", regex=True)
-    if offending.any():
-        label = series.index[offending][0]
-        sequence = series[offending].iloc[0]
-        position, char = next((i, c) for i, c in enumerate(sequence) if c not in alphabet)
-        hint = (
-            " Upper-case the sequences first (or use clean_sequences)."
-            if char.upper() in alphabet
-            else ""
-        )
-        raise ValueError(
-            f"row {label!r}, {where}: invalid character {char!r} at position {position} "
-            f"(0-based); allowed: {alphabet!r}. {int(offending.sum())} of {len(series)} "
-            f"sequences have invalid characters.{hint}"
-        )
-
-    if length is not None:
-        wrong = series.str.len() != length
-        if wrong.any():
-            label = series.index[wrong][0]
-            raise ValueError(
-                f"row {label!r}, {where}: length {len(series[wrong].iloc[0])}, expected {length}. "
-                f"{int(wrong.sum())} of {len(series)} sequences have another length."
-            )
+    series = seqs if isinstance(seqs, pd.Series) else pd.Series(list(seqs), dtype=object)
+    if ids is not None:
+        series = pd.Series(series.to_numpy(), index=pd.Index(list(ids)), name=series.name)
+    _validate_sequences(
+        series,
+        alphabet=alphabet,
+        length=length,
+        column=column or series.name or "sequence",
+        source=source,
+    )
     return series
 
 

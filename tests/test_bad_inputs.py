@@ -257,7 +257,7 @@ def test_sequence_stats_counts_each_kind_of_problem():
         ("AC\nGT", r"invalid character '\\n' at position 2"),
         ("AC\tGT", r"invalid character '\\t' at position 2"),
         ("", r"empty sequence"),
-        (np.nan, r"empty sequence"),
+        (np.nan, r"expected a sequence string, got a missing value"),
     ],
     ids=["lowercase", "R", "Y", "RNA-U", "space", "newline", "tab", "empty", "NaN"],
 )

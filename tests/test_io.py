@@ -276,9 +276,16 @@ def test_validate_custom_alphabet():
         validate_sequences(["ACGN"], alphabet="ACGT")
 
 
-@pytest.mark.parametrize("empty", ["", None, np.nan])
-def test_validate_empty_sequence_is_named(empty):
-    with pytest.raises(ValueError, match=r"row 1, column 'sequence': empty sequence \(1 of 2"):
+@pytest.mark.parametrize(
+    ("empty", "message"),
+    [
+        ("", r"empty sequence \(1 of 2"),
+        (None, r"expected a sequence string, got a missing value\. 1 of 2"),
+        (np.nan, r"expected a sequence string, got a missing value\. 1 of 2"),
+    ],
+)
+def test_validate_empty_sequence_is_named(empty, message):
+    with pytest.raises(ValueError, match=r"row 1, column 'sequence': " + message):
         validate_sequences(pd.Series(["ACGT", empty], name="sequence"))
 
 
