@@ -31,6 +31,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import pearsonr, spearmanr
 
+from helpers.encoding import KmerVectorizer, check_sequences
+
 #: Column order of every metrics table.
 METRICS: tuple[str, ...] = ("mse", "rmse", "mae", "r2", "pearson_r", "spearman_rho")
 
@@ -412,43 +414,24 @@ def noise_ceiling(replicates, transform: Callable[[np.ndarray], np.ndarray] | No
     )
 
 
-#: ``str.translate`` table deleting the valid bases: what is left is invalid.
-_DELETE_BASES = str.maketrans("", "", "ACGTNacgtn")
-
-
-def _bad_base_error(seq: str, row: int) -> ValueError:
-    """The error for the first character of ``seq`` that is not A, C, G, T or N."""
-    pos, char = next((i, c) for i, c in enumerate(seq) if c not in "ACGTNacgtn")
-    return ValueError(
-        f"sequence at row {row}, position {pos}: invalid character {char!r}; "
-        "sequences may contain only A, C, G, T and N (either case)."
-    )
-
-
 def _kmer_sets(sequences: Sequence[str], k: int) -> sparse.csr_matrix:
-    """Binary (n, n_kmers) matrix: which distinct k-mers each sequence holds."""
-    index: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    for row, seq in enumerate(sequences):
-        if not isinstance(seq, str):
-            raise ValueError(f"sequence at row {row} is not a string: {seq!r}.")
-        if len(seq) < k:
-            raise ValueError(
-                f"sequence at row {row} has length {len(seq)}, shorter than k={k}; "
-                "choose a smaller k or drop it."
-            )
-        if seq.translate(_DELETE_BASES):
-            raise _bad_base_error(seq, row)
-        seq = seq.upper()
-        kmers = {seq[i : i + k] for i in range(len(seq) - k + 1)}
-        indices.extend(index.setdefault(kmer, len(index)) for kmer in kmers)
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.int32)
-    return sparse.csr_matrix(
-        (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(indptr) - 1, len(index)),
-    )
+    """Binary (n, 4**k) matrix: which distinct k-mers each sequence holds.
+
+    The presence matrix of :class:`helpers.encoding.KmerVectorizer`, so the
+    book's one k-mer rule applies: case is ignored and k-mers touching an
+    ``N`` (an unknown base) are not counted. Rows are checked by the one
+    sequence validator (:mod:`helpers.sequences`) and must be at least ``k`` long.
+    """
+    seqs = check_sequences(sequences)
+    short = [row for row, seq in enumerate(seqs) if len(seq) < k]
+    if short:
+        row = short[0]
+        raise ValueError(
+            f"row {row}: length {len(seqs[row])}, shorter than k={k}; choose a smaller k "
+            f"or drop it. {len(short)} of {len(seqs)} sequences are shorter than k."
+        )
+    vectorizer = KmerVectorizer(k=k, mode="presence", dtype=np.int32)
+    return vectorizer.fit_transform(seqs)
 
 
 def similarity_groups(
@@ -474,9 +457,11 @@ def similarity_groups(
     ----------
     sequences : sequence of str
         The sequences (any length ≥ ``k``; A, C, G, T and N, compared
-        case-insensitively).
+        case-insensitively; k-mers touching an ``N`` are left out, as in
+        :class:`helpers.encoding.KmerVectorizer`, so a sequence of only ``N``
+        is a group of its own).
     k : int, default=8
-        k-mer length. Larger k makes chance matches between unrelated
+        k-mer length, 1 to 15. Larger k makes chance matches between unrelated
         sequences rarer.
     threshold : float, default=0.5
         Minimum Jaccard index, in (0, 1], for two sequences to be linked.
@@ -523,8 +508,8 @@ def similarity_groups(
     sequences = list(sequences)
     if not sequences:
         raise ValueError("sequences is empty.")
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}.")
+    if not isinstance(k, int | np.integer) or isinstance(k, bool) or not 1 <= k <= 15:
+        raise ValueError(f"k must be an integer from 1 to 15, got {k!r}.")
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}.")
     presence = _kmer_sets(sequences, k)
@@ -573,8 +558,10 @@ def bootstrap_ci(
     y_pred,
     metric: str | Callable = "r2",
     n_boot: int = 1000,
-    seed: int = 0,
+    random_state: int | np.random.Generator | None = 0,
     confidence: float = 0.95,
+    *,
+    seed: int | None = None,
 ) -> ConfidenceInterval:
     """Percentile bootstrap confidence interval of a test-set metric.
 
@@ -592,10 +579,13 @@ def bootstrap_ci(
         A name from :data:`METRICS` or a function ``f(y_true, y_pred) -> float``.
     n_boot : int, default=1000
         Number of bootstrap resamples.
-    seed : int, default=0
-        Seed of the resampling.
+    random_state : int, numpy.random.Generator or None, default=0
+        Seed (or generator) of the resampling.
     confidence : float, default=0.95
         Coverage of the interval, in (0, 1).
+    seed : int, optional
+        Old name of ``random_state``, accepted until the chapters use the new
+        one; overrides ``random_state`` when given.
 
     Returns
     -------
@@ -625,7 +615,7 @@ def bootstrap_ci(
         raise ValueError(f"n_boot must be at least 2, got {n_boot}.")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state if seed is None else seed)
     n = yt.shape[0]
     stats = np.empty(n_boot)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -611,7 +611,7 @@ def test_similarity_groups_ignore_case():
         ([], r"(?i)empty"),
         (["ACGTACGTAC", "ACG"], r"row 1.*length 3.*k=4"),
         (["ACGTACGTAC", ""], r"row 1.*length 0"),
-        (pd.Series(["ACGTACGTAC", np.nan]), r"row 1.*not a string"),
+        (pd.Series(["ACGTACGTAC", np.nan]), r"row 1: expected a sequence string, got a missing"),
         (["ACGTACGTAC", "ACG TACGTA"], r"row 1.*' '"),
         (["ACGTACGTAC", "ACGRACGTAC"], r"row 1.*'R'"),
     ],

@@ -262,6 +262,13 @@ def test_similarity_groups_accept_n():
     assert similarity_groups(seqs, k=4).tolist() == [0, 0, 1]
 
 
+def test_similarity_groups_leave_out_kmers_touching_n():
+    # N is an unknown base: k-mers touching it are not counted (as in KmerVectorizer),
+    # so two all-N sequences share nothing and an all-N sequence is a group of its own
+    seqs = ["NNNNNNNN", "NNNNNNNN", "ACGTNNNN", "ACGTNNNA"]
+    assert similarity_groups(seqs, k=4).tolist() == [0, 1, 2, 2]
+
+
 def test_similarity_groups_transitive_families():
     rng = np.random.default_rng(1)
     parents = ["".join(rng.choice(list("ACGT"), size=100)) for _ in range(30)]
@@ -300,12 +307,13 @@ def test_similarity_groups_scale():
     [
         ([], {}, "empty"),
         ("ACGTACGTAC", {}, "not a single string"),
-        (["ACGTACGTAC", "ACG"], {}, "row 1 has length 3, shorter than k=8"),
-        (["ACGTACGTAC", None], {}, "row 1 is not a string"),
-        (["ACGTACGTAC", "ACGTAC GTAC"], {}, r"row 1, position 6: invalid character ' '"),
-        (["ACGTACGTAC", "acgtRcgtac"], {}, r"row 1, position 4: invalid character 'R'"),
-        (["ACGTACGTAC", "ACGTACGTA-"], {}, r"row 1, position 9: invalid character '-'"),
+        (["ACGTACGTAC", "ACG"], {}, "row 1: length 3, shorter than k=8"),
+        (["ACGTACGTAC", None], {}, "row 1: expected a sequence string, got a missing value"),
+        (["ACGTACGTAC", "ACGTAC GTAC"], {}, r"row 1: invalid character ' ' at position 6"),
+        (["ACGTACGTAC", "acgtRcgtac"], {}, r"row 1: invalid character 'R' at position 4"),
+        (["ACGTACGTAC", "ACGTACGTA-"], {}, r"row 1: invalid character '-' at position 9"),
         (["ACGTACGTAC"], {"k": 0}, "k must be"),
+        (["ACGTACGTAC" * 2], {"k": 16}, "k must be an integer from 1 to 15"),
         (["ACGTACGTAC"], {"threshold": 0}, "threshold"),
     ],
 )
@@ -336,12 +344,13 @@ def test_bootstrap_ci_covers_and_is_seeded():
     rng = np.random.default_rng(0)
     y = rng.normal(size=300)
     pred = y + rng.normal(scale=1.0, size=300)  # true R² of this predictor is 0
-    ci = bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, seed=1)
+    ci = bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, random_state=1)
     assert ci.low < ci.estimate < ci.high
     # population r = 1 / sqrt(2) = 0.707 should be inside a 95% interval
     assert ci.low < 1 / math.sqrt(2) < ci.high
-    assert bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, seed=1) == ci
-    narrow = bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, seed=1, confidence=0.5)
+    assert bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, random_state=1) == ci
+    assert bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, seed=1) == ci  # old name
+    narrow = bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, random_state=1, confidence=0.5)
     assert ci.low < narrow.low < narrow.high < ci.high
 
 
