@@ -1,0 +1,1141 @@
+"""Scale out the k-mer pipeline: Parquet shards, Dask and models built from sums.
+
+The in-memory recipe of the book (one DataFrame, one sparse k-mer matrix, one
+``fit``) needs memory proportional to the number of sequences. This module runs
+the same pipeline on data split into **shards** (Parquet files of ``id``,
+``sequence``, ``expression``), one Dask task per shard, so that memory depends
+on the shard size, not on the size of the data set:
+
+``write_promoter_shards``   simulate N promoters shard by shard (deterministic)
+``tsv_to_shards``           convert a big two-column text file (DREAM, Vaishnav) to shards
+``read_shard``              read and validate one shard (errors name the file and row)
+``ShardedRidge``            exact ridge from sufficient statistics (XᵀX, Xᵀy, sums)
+``ShardedSGDRegressor``     streaming ``partial_fit`` model for very wide feature spaces
+``tree_reduce``             fixed-order tree reduction of Dask results
+
+Every function takes Dask's scheduler from the context: with a
+``distributed.Client`` active, tasks run on its workers (a ``LocalCluster``
+or a real cluster); otherwise on Dask's default local scheduler, or the one
+named by ``scheduler=``.
+
+Exact and deterministic
+-----------------------
+k-mer counts are small integers, so the Gram matrix XᵀX of a block of rows is
+computed in float32 on blocks small enough that every entry stays below 2**24
+(exact in float32) and accumulated in float64 (exact below 2**53): the Gram
+matrix is exact and does not depend on the order of the sums. Everything else
+(Xᵀy, sums of y) is summed in a tree whose shape depends only on the number
+of shards, so results are bit-for-bit the same on one worker, two workers or a
+cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dask
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import scipy.linalg
+import scipy.sparse as sp
+
+from helpers.encoding import KmerVectorizer
+from helpers.io import validate_sequences
+from helpers.simulate import BASES, IUPAC_MATCHES, PromoterModel
+
+__all__ = [
+    "SHARD_COLUMNS",
+    "RidgeStats",
+    "ShardedRidge",
+    "ShardedSGDRegressor",
+    "compute",
+    "list_shards",
+    "read_shard",
+    "shard_stats",
+    "simulate_batch",
+    "tree_reduce",
+    "tsv_to_shards",
+    "write_promoter_shards",
+]
+
+#: Columns of every shard, in this order.
+SHARD_COLUMNS: tuple[str, str, str] = ("id", "sequence", "expression")
+
+#: Mutation rate of the planted UP element (``helpers.simulate`` uses 0.2).
+UP_MUTATION_RATE: float = 0.2
+
+# ASCII codes of A, C, G, T (index = base code 0..3, the order of ``BASES``).
+_ASCII = np.frombuffer("".join(BASES).encode("ascii"), dtype=np.uint8)
+# Largest value float32 holds exactly for every integer below it.
+_F32_EXACT = float(2**24)
+
+
+# --------------------------------------------------------------------------- #
+# Simulation, shard by shard
+# --------------------------------------------------------------------------- #
+
+
+def _codes(consensus: str) -> list[np.ndarray]:
+    """Base codes (0-3) each IUPAC letter of ``consensus`` matches."""
+    order = "".join(BASES)
+    return [np.array([order.index(b) for b in IUPAC_MATCHES[c]]) for c in consensus]
+
+
+def _mutate_codes(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """Codes of ``n`` mutated copies of an IUPAC consensus (as ``simulate._mutate``)."""
+    width = len(consensus)
+    out = rng.integers(0, 4, size=(n, width), dtype=np.uint8)
+    keep = rng.random((n, width)) >= rate
+    for j, matches in enumerate(_codes(consensus)):
+        chosen = matches.astype(np.uint8)[rng.integers(0, len(matches), size=n)]
+        out[:, j] = np.where(keep[:, j], chosen, out[:, j])
+    return out
+
+
+def log_rate(
+    codes: np.ndarray, spacer: np.ndarray, model: PromoterModel | None = None
+) -> np.ndarray:
+    """Log transcription rate of promoters given as base codes (the simulator's model).
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of shape (n, model.length)
+        Base codes, 0-3 for A, C, G, T.
+    spacer : numpy.ndarray of shape (n,)
+        Spacer length of each promoter (where its −35 box and UP element sit).
+    model : PromoterModel, optional
+        Defaults to ``PromoterModel()``.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n,)
+        The log-rate ``E`` of :mod:`helpers.simulate` (before saturation).
+
+    Examples
+    --------
+    >>> m = PromoterModel()
+    >>> codes = np.zeros((1, m.length), dtype=np.uint8)  # poly-A
+    >>> float(np.round(log_rate(codes, np.array([17]), m), 3)[0])
+    -7.111
+    """
+    model = model or PromoterModel()
+    n, length = codes.shape
+    flat = codes.ravel()
+    row_start = np.arange(n, dtype=np.int64) * length
+
+    def segment(start: np.ndarray | int, width: int) -> np.ndarray:
+        return flat.take((row_start + start)[:, None] + np.arange(width))
+
+    def penalty(seg: np.ndarray, consensus: str, penalties: Sequence[float]) -> np.ndarray:
+        target = np.array([c[0] for c in _codes(consensus)])
+        return (seg != target).astype(float) @ np.asarray(penalties)
+
+    up_cons = model.up_consensus
+    up = segment(model.up_start(spacer), len(up_cons))
+    scored = [j for j, c in enumerate(up_cons) if c != "N"]
+    matches = _codes(up_cons)
+    hits = np.zeros(n)
+    for j in scored:
+        hits += np.isin(up[:, j], matches[j])
+    up_match = hits / len(scored)
+    effect_up = model.up_max_effect * np.clip(
+        (up_match - model.up_threshold) / (1 - model.up_threshold), 0, 1
+    )
+    m35 = segment(model.minus35_start(spacer), 6)
+    m10 = segment(model.minus10_start, 6)
+    effect_m35 = -penalty(m35, model.minus35_consensus, model.minus35_penalties)
+    effect_m10 = -penalty(m10, model.minus10_consensus, model.minus10_penalties)
+    lengths = np.array(sorted(model.spacer_effects))
+    effects = np.array([model.spacer_effects[s] for s in lengths])
+    effect_spacer = effects[np.searchsorted(lengths, spacer)]
+    ext = model.minus10_start - 3
+    ext_tg = (codes[:, ext] == 3) & (codes[:, ext + 1] == 2)  # T, G
+    effect_ext = model.extended10_effect * ext_tg
+    disc = codes[:, model.discriminator_start : model.tss_index]
+    gc = ((disc == 1) | (disc == 2)).sum(axis=1)
+    effect_disc = -model.discriminator_gc_penalty * gc
+    total = model.offset + effect_up + effect_m35 + effect_m10 + effect_spacer
+    return total + effect_ext + effect_disc
+
+
+def simulate_batch(
+    n: int, rng: np.random.Generator, model: PromoterModel | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate ``n`` promoters with the model of :mod:`helpers.simulate`, vectorised.
+
+    The biology (:class:`~helpers.simulate.PromoterModel`) and the steps are
+    those of :func:`~helpers.simulate.simulate_promoters`; this version works
+    on byte codes instead of one-character strings (about 20 times faster) and
+    returns only what a shard holds. The random stream differs, so it does not
+    reproduce ``data/promoters.csv`` row for row.
+
+    Parameters
+    ----------
+    n : int
+        Number of promoters.
+    rng : numpy.random.Generator
+        Source of randomness.
+    model : PromoterModel, optional
+        Defaults to ``PromoterModel()``.
+
+    Returns
+    -------
+    sequences : numpy.ndarray of shape (n, model.length), dtype uint8
+        ASCII codes of the sequences (``sequences.tobytes()`` is the text).
+    expression : numpy.ndarray of shape (n,)
+        log10 of the mean of three noisy replicates, rounded to 4 decimals
+        (the ``expression`` column of ``data/promoters.csv``).
+
+    Examples
+    --------
+    >>> seqs, expr = simulate_batch(3, np.random.default_rng(0))
+    >>> seqs.shape, expr.shape
+    ((3, 100), (3,))
+    >>> set(seqs[0].tobytes().decode()) <= set("ACGT")
+    True
+    """
+    model = model or PromoterModel()
+    codes = rng.integers(0, 4, size=(n, model.length), dtype=np.uint8)
+    lengths = np.array(sorted(model.spacer_probabilities))
+    probs = np.array([model.spacer_probabilities[s] for s in lengths])
+    spacer = rng.choice(lengths, size=n, p=probs / probs.sum())
+    has_up = rng.random(n) < model.up_probability
+    up = _mutate_codes(model.up_consensus, n, UP_MUTATION_RATE, rng)
+    m35 = _mutate_codes(model.minus35_consensus, n, model.mutation_rate, rng)
+    m10 = _mutate_codes(model.minus10_consensus, n, model.mutation_rate, rng)
+    has_ext = rng.random(n) < model.extended10_probability
+
+    for s in lengths:  # plant the UP element and the -35 box at each spacer's offset
+        rows = np.flatnonzero(spacer == s)
+        up_rows = rows[has_up[rows]]
+        start = model.up_start(int(s))
+        codes[up_rows, start : start + len(model.up_consensus)] = up[up_rows]
+        start = model.minus35_start(int(s))
+        codes[rows, start : start + 6] = m35[rows]
+    ext = model.minus10_start - 3
+    codes[has_ext, ext] = 3  # T
+    codes[has_ext, ext + 1] = 2  # G
+    codes[:, model.minus10_start : model.minus10_start + 6] = m10
+
+    p = np.exp(log_rate(codes, spacer, model))
+    true_expr = model.basal + model.vmax * p / (1 + p)
+    noise = rng.normal(0.0, model.noise_sigma, size=(n, 3))
+    reps = np.round(true_expr[:, None] * np.exp(noise), 4)
+    expression = np.round(np.log10(reps.mean(axis=1)), 4)
+    return _ASCII[codes], expression
+
+
+def _shard_table(start: int, stop: int, width: int, seed: int, index: int) -> pa.Table:
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
+    n = stop - start
+    seqs, expression = simulate_batch(n, rng)
+    length = seqs.shape[1]
+    offsets = np.arange(0, (n + 1) * length, length, dtype=np.int32)
+    sequence = pa.StringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(seqs))
+    )
+    ids = pa.array([f"P{i:0{width}d}" for i in range(start, stop)], type=pa.string())
+    return pa.table({"id": ids, "sequence": sequence, "expression": expression})
+
+
+def _write_table(table: pa.Table, path: Path) -> str:
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=max(1, table.num_rows))
+    os.replace(tmp, path)
+    return str(path)
+
+
+def _write_sim_shard(path: str, start: int, stop: int, width: int, seed: int, index: int) -> str:
+    return _write_table(_shard_table(start, stop, width, seed, index), Path(path))
+
+
+def write_promoter_shards(
+    out_dir: str | Path,
+    n: int,
+    *,
+    seed: int = 2022,
+    shard_size: int = 100_000,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> list[Path]:
+    """Simulate ``n`` promoters into Parquet shards, one Dask task per shard.
+
+    Shard ``i`` holds rows ``i * shard_size`` to ``(i + 1) * shard_size - 1``
+    and draws its random numbers from ``SeedSequence(seed, spawn_key=(i,))``
+    (the ``i``-th child of ``SeedSequence(seed)``), so its bytes depend only
+    on ``(n, seed, shard_size, i)``: the same files on any number of workers,
+    in any order.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        Folder for the shards (created if missing); files are named
+        ``part-00000.parquet``, ``part-00001.parquet``, ...
+    n : int
+        Number of promoters (at least 1).
+    seed : int, default=2022
+    shard_size : int, default=100_000
+        Rows per shard (the last shard holds the remainder).
+    scheduler : str, optional
+        Dask scheduler (``"threads"``, ``"processes"``, ``"synchronous"``);
+        by default the active ``distributed.Client`` or Dask's default.
+    progress : bool, default=False
+        Show a progress bar (on standard error).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The shard files, in row order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_promoter_shards(tmp, 250, shard_size=100, scheduler="synchronous")
+    ...     [p.name for p in paths], read_shard(paths[2]).shape
+    (['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet'], (50, 3))
+    """
+    n, shard_size = int(n), int(shard_size)
+    if n < 1 or shard_size < 1:
+        raise ValueError(f"n and shard_size must be at least 1, got n={n}, shard_size={shard_size}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    width = max(4, len(str(n - 1)))
+    n_shards = math.ceil(n / shard_size)
+    paths = [out / f"part-{i:05d}.parquet" for i in range(n_shards)]
+    tasks = [
+        dask.delayed(_write_sim_shard, pure=True)(
+            str(paths[i]), i * shard_size, min(n, (i + 1) * shard_size), width, seed, i
+        )
+        for i in range(n_shards)
+    ]
+    compute(*tasks, scheduler=scheduler, progress=progress)
+    return paths
+
+
+def tsv_to_shards(
+    path: str | Path,
+    out_dir: str | Path,
+    *,
+    shard_size: int = 500_000,
+    names: Sequence[str] = ("sequence", "expression"),
+    delimiter: str = "\t",
+    header: bool = False,
+) -> list[Path]:
+    r"""Stream a large text table (e.g. the DREAM 2022 training file) into shards.
+
+    The file is read in blocks with pyarrow (never whole), so this works on
+    files much larger than memory. Rows get ids ``R0000000``, ``R0000001``, ...
+    in file order. Sequences are upper-cased; they are validated when the
+    shards are read.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The text file.
+    out_dir : str or pathlib.Path
+        Folder for the shards.
+    shard_size : int, default=500_000
+        Rows per shard.
+    names : sequence of str, default=("sequence", "expression")
+        Column names of the file (used when ``header=False``); must include
+        ``sequence`` and ``expression``; other columns are dropped.
+    delimiter : str, default="\t"
+    header : bool, default=False
+        Whether the first line holds column names.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     src = Path(tmp) / "train.txt"
+    ...     _ = src.write_text("acgtn\t1.5\nGGGG\t2\nTTTA\t3\n")
+    ...     paths = tsv_to_shards(src, Path(tmp) / "shards", shard_size=2)
+    ...     read_shard(paths[0]).to_dict("list")
+    {'id': ['R0000000', 'R0000001'], 'sequence': ['ACGTN', 'GGGG'], 'expression': [1.5, 2.0]}
+    """
+    import pyarrow.csv as pcsv
+
+    src = Path(path)
+    if not src.is_file():
+        raise FileNotFoundError(f"no such file: {src}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    read_options = pcsv.ReadOptions(
+        column_names=None if header else list(names), block_size=1 << 24
+    )
+    parse = pcsv.ParseOptions(delimiter=delimiter)
+    convert = pcsv.ConvertOptions(
+        column_types={"sequence": pa.string(), "expression": pa.float64()}
+    )
+    reader = pcsv.open_csv(
+        src, read_options=read_options, parse_options=parse, convert_options=convert
+    )
+    missing = [c for c in ("sequence", "expression") if c not in reader.schema.names]
+    if missing:
+        raise ValueError(f"{src}: no column {missing[0]!r}; columns are {reader.schema.names}")
+    paths: list[Path] = []
+    pending: list[pa.RecordBatch] = []
+    n_pending = 0
+    row0 = 0
+
+    def flush(batches: list[pa.RecordBatch], n_rows: int) -> None:
+        nonlocal row0
+        table = pa.Table.from_batches(batches).slice(0, n_rows)
+        ids = pa.array([f"R{i:07d}" for i in range(row0, row0 + n_rows)], type=pa.string())
+        table = pa.table(
+            {
+                "id": ids,
+                "sequence": pc.utf8_upper(table.column("sequence")),
+                "expression": table.column("expression"),
+            }
+        )
+        target = out / f"part-{len(paths):05d}.parquet"
+        _write_table(table.combine_chunks(), target)
+        paths.append(target)
+        row0 += n_rows
+
+    for batch in reader:
+        batch = batch.select(["sequence", "expression"])
+        pending.append(batch)
+        n_pending += batch.num_rows
+        while n_pending >= shard_size:
+            table = pa.Table.from_batches(pending)
+            flush(table.to_batches(), shard_size)
+            rest = table.slice(shard_size)
+            pending = rest.to_batches()
+            n_pending = rest.num_rows
+    if n_pending:
+        flush(pending, n_pending)
+    if not paths:
+        raise ValueError(f"{src}: the file holds no rows")
+    return paths
+
+
+# --------------------------------------------------------------------------- #
+# Reading and validating shards
+# --------------------------------------------------------------------------- #
+
+
+def list_shards(folder: str | Path, pattern: str = "*.parquet") -> list[Path]:
+    """The shard files of a folder, sorted by name (the row order).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder does not exist or holds no matching file.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such folder: {root}")
+    paths = sorted(root.glob(pattern))
+    if not paths:
+        raise FileNotFoundError(f"no shard matching {pattern!r} in {root}")
+    return paths
+
+
+def _first_true(mask: pa.ChunkedArray | pa.Array) -> int:
+    return int(np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False)))[0])
+
+
+def read_shard(path: str | Path, columns: Sequence[str] = SHARD_COLUMNS) -> pd.DataFrame:
+    """Read one shard and check it; every error names the file (and the row).
+
+    Checks: the file exists and has the columns; it holds at least one row;
+    no ``sequence`` or ``expression`` is missing; every sequence is non-empty
+    and written in A, C, G, T, N (the validator of :mod:`helpers.io`, which
+    names row, position and character); every expression is finite.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A Parquet shard.
+    columns : sequence of str, default=SHARD_COLUMNS
+        Columns to read (at least ``sequence`` and ``expression`` to train).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns asked for; rows numbered from 0 within the shard.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"shard {path}: no such file")
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise ValueError(f"shard {path}: not a readable Parquet file ({err})") from err
+    missing = [c for c in columns if c not in schema.names]
+    if missing:
+        raise ValueError(
+            f"shard {path}: missing column {missing[0]!r}; the shard has columns "
+            f"{schema.names}, a shard needs {list(SHARD_COLUMNS)}"
+        )
+    table = pq.read_table(path, columns=list(columns))
+    if table.num_rows == 0:
+        raise ValueError(f"shard {path}: empty shard (0 rows); remove it or rewrite it")
+    for name in ("sequence", "expression"):
+        if name in columns and table.column(name).null_count:
+            row = _first_true(pc.is_null(table.column(name)))
+            raise ValueError(
+                f"shard {path}, row {row}: missing {name} "
+                f"({table.column(name).null_count} of {table.num_rows} rows)"
+            )
+    if "sequence" in columns:
+        seq = table.column("sequence")
+        bad = pc.or_(pc.match_substring_regex(seq, "[^ACGTN]"), pc.equal(pc.utf8_length(seq), 0))
+        if pc.any(bad).as_py():
+            try:
+                validate_sequences(pd.Series(seq.to_pylist()), column="sequence")
+            except ValueError as err:
+                raise ValueError(f"shard {path}, {err}") from None
+    if "expression" in columns:
+        expr = table.column("expression")
+        if not pa.types.is_floating(expr.type) and not pa.types.is_integer(expr.type):
+            raise ValueError(f"shard {path}: column 'expression' holds {expr.type}, not numbers")
+        finite = pc.is_finite(pc.cast(expr, pa.float64()))
+        if not pc.all(finite).as_py():
+            row = _first_true(pc.invert(finite))
+            raise ValueError(
+                f"shard {path}, row {row}: expression {expr[row].as_py()!r} is not finite"
+            )
+    return table.to_pandas(types_mapper=None)
+
+
+# --------------------------------------------------------------------------- #
+# Dask plumbing: compute with an optional progress bar, fixed-order tree sums
+# --------------------------------------------------------------------------- #
+
+
+def _distributed_client() -> Any | None:
+    try:
+        from distributed import default_client
+    except ImportError:  # pragma: no cover - distributed is a requirement
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+def compute(*objs: Any, scheduler: str | None = None, progress: bool = False) -> tuple:
+    """``dask.compute`` with an optional progress bar on standard error.
+
+    With an active ``distributed.Client`` (and no ``scheduler``), the bar is
+    ``distributed.progress``; otherwise ``dask.diagnostics.ProgressBar``.
+    Chapters leave ``progress=False`` so no bar lands in stored outputs.
+    """
+    client = _distributed_client() if scheduler is None else None
+    if not progress:
+        return dask.compute(*objs, scheduler=scheduler)
+    if client is not None:
+        from distributed import progress as dprogress
+
+        futures = client.compute(list(objs))
+        dprogress(futures, notebook=False)
+        sys.stderr.flush()
+        return tuple(client.gather(futures))
+    from dask.diagnostics import ProgressBar
+
+    with ProgressBar(out=sys.stderr):
+        return dask.compute(*objs, scheduler=scheduler)
+
+
+def _sum_in_order(parts: Sequence[Any]) -> Any:
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def tree_reduce(
+    parts: Sequence[Any],
+    combine: Callable[[Sequence[Any]], Any] = _sum_in_order,
+    split_every: int = 8,
+) -> Any:
+    """Combine Dask results in a tree whose shape depends only on ``len(parts)``.
+
+    Groups of ``split_every`` neighbours are combined (in list order), then
+    groups of those results, and so on: ``log(n)`` levels instead of one task
+    holding all ``n`` parts, and the same additions in the same order whatever
+    the number of workers, so floating-point sums are reproducible.
+
+    Examples
+    --------
+    >>> parts = [dask.delayed(float)(i) for i in range(10)]
+    >>> tree_reduce(parts, split_every=3).compute(scheduler="synchronous")
+    45.0
+    """
+    if not parts:
+        raise ValueError("nothing to reduce: no parts")
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    level = list(parts)
+    while len(level) > 1:
+        level = [
+            dask.delayed(combine, pure=True)(level[i : i + split_every])
+            for i in range(0, len(level), split_every)
+        ]
+    return level[0]
+
+
+# --------------------------------------------------------------------------- #
+# Sufficient statistics and exact ridge
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class RidgeStats:
+    """Sufficient statistics of a linear model on a set of rows; add them up.
+
+    Attributes
+    ----------
+    n : int
+        Number of rows.
+    sum_x : numpy.ndarray of shape (p,)
+        Column sums of X.
+    sum_y, sum_yy : float
+        Sum of y and of y².
+    xtx : numpy.ndarray of shape (p, p)
+        XᵀX.
+    xty : numpy.ndarray of shape (p,)
+        Xᵀy.
+    """
+
+    n: int
+    sum_x: np.ndarray
+    sum_y: float
+    sum_yy: float
+    xtx: np.ndarray
+    xty: np.ndarray
+
+    def __add__(self, other: RidgeStats) -> RidgeStats:
+        """Statistics of the union of two disjoint sets of rows."""
+        return RidgeStats(
+            self.n + other.n,
+            self.sum_x + other.sum_x,
+            self.sum_y + other.sum_y,
+            self.sum_yy + other.sum_yy,
+            self.xtx + other.xtx,
+            self.xty + other.xty,
+        )
+
+    @classmethod
+    def from_arrays(cls, X: Any, y: np.ndarray) -> RidgeStats:
+        """Statistics of a (sparse or dense) matrix ``X`` and targets ``y``.
+
+        For a sparse matrix of integer values (k-mer counts), XᵀX is computed
+        exactly: float32 products on row blocks whose sums stay below 2**24,
+        added up in float64.
+        """
+        y = np.asarray(y, dtype=np.float64)
+        n, p = X.shape
+        xtx = np.zeros((p, p))
+        if sp.issparse(X):
+            X = sp.csr_matrix(X)
+            data = X.data
+            integral = data.dtype.kind in "iub" or bool(np.all(data == np.round(data)))
+            top = float(np.abs(data).max()) if data.size else 1.0
+            if integral and top**2 < _F32_EXACT:
+                # a row adds at most top² to an entry: keep block sums below 2**24
+                block = int(max(1, min(4096, _F32_EXACT // max(1.0, top**2))))
+                dtype = np.float32
+            else:
+                block, dtype = 4096, np.float64
+            for r in range(0, n, block):
+                D = X[r : r + block].toarray().astype(dtype, copy=False)
+                xtx += (D.T @ D).astype(np.float64)
+            sum_x = np.asarray(X.sum(axis=0, dtype=np.float64)).ravel()
+            xty = np.asarray(X.T @ y).ravel()
+        else:
+            D = np.asarray(X, dtype=np.float64)
+            xtx += D.T @ D
+            sum_x = D.sum(axis=0)
+            xty = D.T @ y
+        return cls(n, sum_x, float(y.sum()), float(y @ y), xtx, xty)
+
+    def centered(self) -> tuple[np.ndarray, np.ndarray, float, np.ndarray, float]:
+        """Centered Gram matrix, centered Xᵀy, centered yᵀy and the means of X and y."""
+        if self.n == 0:
+            raise ValueError("no rows: cannot center")
+        mx = self.sum_x / self.n
+        my = self.sum_y / self.n
+        cxx = self.xtx - self.n * np.outer(mx, mx)
+        cxy = self.xty - self.n * mx * my
+        cyy = self.sum_yy - self.n * my * my
+        return cxx, cxy, cyy, mx, my
+
+    def score(self, coef: np.ndarray, intercept: float) -> dict[str, float]:
+        """Metrics of the predictions ``X @ coef + intercept`` on these rows.
+
+        Returns
+        -------
+        dict
+            ``n``, ``pearson_r``, ``r2`` and ``mse``, computed from the
+            statistics alone (no second pass over the data).
+        """
+        cxx, cxy, cyy, mx, my = self.centered()
+        var_pred = float(coef @ cxx @ coef)
+        cov = float(coef @ cxy)
+        bias = my - (intercept + float(mx @ coef))
+        sse = cyy - 2 * cov + var_pred + self.n * bias**2
+        r = cov / math.sqrt(var_pred * cyy) if var_pred > 0 and cyy > 0 else float("nan")
+        return {
+            "n": int(self.n),
+            "pearson_r": r,
+            "r2": 1 - sse / cyy if cyy > 0 else float("nan"),
+            "mse": sse / self.n,
+        }
+
+
+def _ready(vectorizer: Any) -> Any:
+    """The vectorizer, fitted if it needs a (data-independent) ``fit`` first."""
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not hasattr(vectorizer, "fit"):
+        return vectorizer
+    try:
+        check_is_fitted(vectorizer)
+    except NotFittedError:
+        return clone(vectorizer).fit([])
+    except TypeError:  # not an estimator
+        return vectorizer
+    return vectorizer
+
+
+def _vectorizer_matrix(vectorizer: Any, sequences: list[str]) -> sp.csr_matrix:
+    X = vectorizer.transform(sequences)
+    return X if sp.issparse(X) else sp.csr_matrix(X)
+
+
+def _shard_stats(path: str, vectorizer: Any, chunk_rows: int) -> RidgeStats:
+    frame = read_shard(path, columns=("sequence", "expression"))
+    seqs = frame["sequence"].tolist()
+    y = frame["expression"].to_numpy(dtype=np.float64)
+    total: RidgeStats | None = None
+    for r in range(0, len(seqs), chunk_rows):
+        X = _vectorizer_matrix(vectorizer, seqs[r : r + chunk_rows])
+        part = RidgeStats.from_arrays(X, y[r : r + chunk_rows])
+        total = part if total is None else total + part
+    assert total is not None
+    return total
+
+
+def shard_stats(
+    paths: Iterable[str | Path], vectorizer: Any, *, chunk_rows: int = 20_000
+) -> list[Any]:
+    """One lazy Dask task per shard computing its :class:`RidgeStats`.
+
+    Parameters
+    ----------
+    paths : iterable of str or pathlib.Path
+        Shards.
+    vectorizer : transformer
+        A stateless featuriser with a fixed vocabulary, such as
+        :class:`~helpers.encoding.KmerVectorizer` (no ``fit`` needed).
+    chunk_rows : int, default=20_000
+        Rows featurised at a time inside a shard (bounds a worker's memory).
+
+    Returns
+    -------
+    list of dask.delayed.Delayed
+    """
+    vec = _ready(vectorizer)
+    return [dask.delayed(_shard_stats, pure=True)(str(p), vec, chunk_rows) for p in paths]
+
+
+def _check_paths(paths: Iterable[str | Path], what: str) -> list[str]:
+    out = [str(p) for p in paths]
+    if not out:
+        raise ValueError(f"no {what} shards given")
+    return out
+
+
+def ridge_from_stats(stats: RidgeStats, alpha: float) -> tuple[np.ndarray, float]:
+    """Solve ridge regression with an intercept from sufficient statistics.
+
+    Minimises ``||y - X w - b||² + alpha ||w||²`` like ``sklearn.linear_model.Ridge``:
+    ``(Xcᵀ Xc + alpha I) w = Xcᵀ yc`` with centered X and y, ``b = ȳ - x̄ᵀw``.
+
+    Returns
+    -------
+    coef : numpy.ndarray of shape (p,)
+    intercept : float
+    """
+    if alpha <= 0:
+        raise ValueError(f"alpha must be positive, got {alpha}")
+    cxx, cxy, _, mx, my = stats.centered()
+    A = cxx + alpha * np.eye(len(cxy))
+    coef = scipy.linalg.solve(A, cxy, assume_a="pos")
+    return coef, float(my - mx @ coef)
+
+
+class ShardedRidge:
+    """Exact ridge regression on sharded data: one pass, tree-summed statistics, one solve.
+
+    Each shard is featurised by its own Dask task into :class:`RidgeStats`
+    (XᵀX, Xᵀy, n and sums for centering); the statistics of the training
+    shards are added in a fixed-order tree (:func:`tree_reduce`) and the
+    normal equations are solved once per ``alpha``. The coefficients equal
+    those of ``Ridge(alpha)`` fitted in memory on all training rows (to
+    rounding). ``alpha`` is chosen on validation shards, scored from their
+    own statistics (no second pass).
+
+    Parameters
+    ----------
+    vectorizer : transformer, default=KmerVectorizer(k=4)
+        Stateless featuriser with a fixed vocabulary.
+    alphas : sequence of float, default=(0.1, 1, 10, 100, 1000)
+        Candidate penalties; with one value no validation shard is needed.
+    split_every : int, default=8
+        Fan-in of the tree reduction.
+    chunk_rows : int, default=20_000
+        Rows featurised at a time inside a task.
+    scheduler : str, optional
+        Dask scheduler name; by default the active client or Dask's default.
+    progress : bool, default=False
+        Show a progress bar on standard error.
+
+    Attributes
+    ----------
+    coef_ : numpy.ndarray of shape (n_features,)
+    intercept_ : float
+    alpha_ : float
+        The chosen penalty.
+    validation_scores_ : pandas.DataFrame or None
+        One row per alpha: validation ``pearson_r``, ``r2``, ``mse``.
+    n_train_ : int
+        Training rows.
+    stats_ : RidgeStats
+        Summed training statistics (to refit with another alpha for free).
+    feature_names_out_ : numpy.ndarray
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_promoter_shards(tmp, 3000, shard_size=1000, scheduler="synchronous")
+    ...     model = ShardedRidge(KmerVectorizer(k=2), alphas=(1.0, 100.0), scheduler="synchronous")
+    ...     model = model.fit(paths[:2], validation_shards=paths[2:])
+    ...     model.n_train_, model.coef_.shape
+    (2000, (16,))
+    """
+
+    def __init__(
+        self,
+        vectorizer: Any = None,
+        *,
+        alphas: Sequence[float] = (0.1, 1.0, 10.0, 100.0, 1000.0),
+        split_every: int = 8,
+        chunk_rows: int = 20_000,
+        scheduler: str | None = None,
+        progress: bool = False,
+    ) -> None:
+        self.vectorizer = vectorizer
+        self.alphas = alphas
+        self.split_every = split_every
+        self.chunk_rows = chunk_rows
+        self.scheduler = scheduler
+        self.progress = progress
+
+    def _vectorizer(self) -> Any:
+        return _ready(self.vectorizer if self.vectorizer is not None else KmerVectorizer(k=4))
+
+    def fit(
+        self,
+        train_shards: Iterable[str | Path],
+        validation_shards: Iterable[str | Path] | None = None,
+    ) -> ShardedRidge:
+        """Fit on the training shards; choose ``alpha`` on the validation shards.
+
+        Returns
+        -------
+        self
+        """
+        alphas = [float(a) for a in self.alphas]
+        if not alphas:
+            raise ValueError("alphas is empty")
+        train = _check_paths(train_shards, "training")
+        val = [str(p) for p in (validation_shards or [])]
+        if len(alphas) > 1 and not val:
+            raise ValueError(
+                f"{len(alphas)} alphas to choose from but no validation shards; "
+                "pass validation_shards or a single alpha"
+            )
+        overlap = sorted(set(train) & set(val))
+        if overlap:
+            raise ValueError(f"shard used for training and validation: {overlap[0]}")
+        vec = self._vectorizer()
+        stats = shard_stats(train + val, vec, chunk_rows=self.chunk_rows)
+        lazy = [tree_reduce(stats[: len(train)], split_every=self.split_every)]
+        if val:
+            lazy.append(tree_reduce(stats[len(train) :], split_every=self.split_every))
+        results = compute(*lazy, scheduler=self.scheduler, progress=self.progress)
+        self.fit_stats(results[0], results[1] if val else None)
+        return self
+
+    def fit_stats(self, train: RidgeStats, validation: RidgeStats | None = None) -> ShardedRidge:
+        """Fit from already summed statistics (e.g. for a learning curve).
+
+        Returns
+        -------
+        self
+        """
+        alphas = [float(a) for a in self.alphas]
+        rows = []
+        best: tuple[float, float, np.ndarray, float] | None = None
+        for alpha in alphas:
+            coef, intercept = ridge_from_stats(train, alpha)
+            if validation is not None:
+                scores = validation.score(coef, intercept)
+                rows.append({"alpha": alpha, **{k: scores[k] for k in ("pearson_r", "r2", "mse")}})
+                if best is None or scores["mse"] < best[0]:
+                    best = (scores["mse"], alpha, coef, intercept)
+            elif best is None:
+                best = (float("nan"), alpha, coef, intercept)
+            else:
+                raise ValueError("several alphas but no validation statistics")
+        assert best is not None
+        _, self.alpha_, self.coef_, self.intercept_ = best
+        self.validation_scores_ = pd.DataFrame(rows).set_index("alpha") if rows else None
+        self.n_train_ = int(train.n)
+        self.stats_ = train
+        vec = self._vectorizer()
+        names = getattr(vec, "get_feature_names_out", None)
+        self.feature_names_out_ = names() if names else np.arange(len(self.coef_))
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("This ShardedRidge is not fitted yet; call fit first.")
+
+    def predict(self, sequences: Any) -> np.ndarray:
+        """Predict expression for sequences held in memory (a list or Series)."""
+        self._check_fitted()
+        X = self._vectorizer().transform(sequences)
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+    def score_shards(self, shards: Iterable[str | Path]) -> dict[str, float]:
+        """Held-out metrics (``n``, ``pearson_r``, ``r2``, ``mse``) on other shards.
+
+        Raises
+        ------
+        ValueError
+            If a shard was used for fitting (training or validation).
+        """
+        self._check_fitted()
+        paths = _check_paths(shards, "test")
+        stats = shard_stats(paths, self._vectorizer(), chunk_rows=self.chunk_rows)
+        (total,) = compute(
+            tree_reduce(stats, split_every=self.split_every),
+            scheduler=self.scheduler,
+            progress=self.progress,
+        )
+        return total.score(self.coef_, self.intercept_)
+
+
+# --------------------------------------------------------------------------- #
+# Streaming model for feature spaces too wide for XᵀX
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class _Moments:
+    n: int
+    sum_x: np.ndarray
+    sum_xx: np.ndarray
+    sum_y: float
+
+    def __add__(self, other: _Moments) -> _Moments:
+        return _Moments(
+            self.n + other.n,
+            self.sum_x + other.sum_x,
+            self.sum_xx + other.sum_xx,
+            self.sum_y + other.sum_y,
+        )
+
+
+def _shard_moments(path: str, vectorizer: Any) -> _Moments:
+    frame = read_shard(path, columns=("sequence", "expression"))
+    X = _vectorizer_matrix(vectorizer, frame["sequence"].tolist())
+    sq = X.multiply(X)
+    return _Moments(
+        X.shape[0],
+        np.asarray(X.sum(axis=0, dtype=np.float64)).ravel(),
+        np.asarray(sq.sum(axis=0, dtype=np.float64)).ravel(),
+        float(frame["expression"].sum()),
+    )
+
+
+@dataclass
+class _PredStats:
+    n: int
+    sy: float
+    sp: float
+    syy: float
+    spp: float
+    syp: float
+
+    def __add__(self, o: _PredStats) -> _PredStats:
+        return _PredStats(
+            self.n + o.n,
+            self.sy + o.sy,
+            self.sp + o.sp,
+            self.syy + o.syy,
+            self.spp + o.spp,
+            self.syp + o.syp,
+        )
+
+    def score(self) -> dict[str, float]:
+        n = self.n
+        cyy = self.syy - self.sy**2 / n
+        cpp = self.spp - self.sp**2 / n
+        cyp = self.syp - self.sy * self.sp / n
+        sse = self.syy - 2 * self.syp + self.spp
+        return {
+            "n": n,
+            "pearson_r": cyp / math.sqrt(cyy * cpp) if cyy > 0 and cpp > 0 else float("nan"),
+            "r2": 1 - sse / cyy if cyy > 0 else float("nan"),
+            "mse": sse / n,
+        }
+
+
+def _shard_pred_stats(path: str, model: Any) -> _PredStats:
+    frame = read_shard(path, columns=("sequence", "expression"))
+    y = frame["expression"].to_numpy(dtype=np.float64)
+    p = model.predict(frame["sequence"].tolist())
+    return _PredStats(len(y), y.sum(), p.sum(), y @ y, p @ p, y @ p)
+
+
+class ShardedSGDRegressor:
+    """Linear model trained by streaming shards through ``SGDRegressor.partial_fit``.
+
+    For feature spaces too wide for a p × p Gram matrix (k = 8 has 65,536
+    columns: XᵀX would take 34 GB). One Dask pass computes each column's
+    scale (root mean square, so sparse rows stay sparse) and the mean of y;
+    then the shards are streamed in a fixed order, ``epochs`` times, in
+    mini-batches, through ``partial_fit`` in the calling process (the updates
+    are sequential by nature; only one shard is in memory at a time).
+
+    Parameters
+    ----------
+    vectorizer : transformer, default=KmerVectorizer(k=6)
+    epochs : int, default=1
+    batch_size : int, default=10_000
+    alpha : float, default=1e-4
+        L2 penalty of ``SGDRegressor``.
+    eta0 : float, default=0.01
+    random_state : int, default=0
+    scheduler : str, optional
+    progress : bool, default=False
+
+    Attributes
+    ----------
+    sgd_ : sklearn.linear_model.SGDRegressor
+    scale_ : numpy.ndarray
+        Column scales the features are divided by.
+    y_mean_ : float
+    n_train_ : int
+    """
+
+    def __init__(
+        self,
+        vectorizer: Any = None,
+        *,
+        epochs: int = 1,
+        batch_size: int = 10_000,
+        alpha: float = 1e-4,
+        eta0: float = 0.01,
+        random_state: int = 0,
+        scheduler: str | None = None,
+        progress: bool = False,
+    ) -> None:
+        self.vectorizer = vectorizer
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.alpha = alpha
+        self.eta0 = eta0
+        self.random_state = random_state
+        self.scheduler = scheduler
+        self.progress = progress
+
+    def _vectorizer(self) -> Any:
+        return _ready(self.vectorizer if self.vectorizer is not None else KmerVectorizer(k=6))
+
+    def fit(self, train_shards: Iterable[str | Path]) -> ShardedSGDRegressor:
+        """Stream the training shards through ``partial_fit``; returns self."""
+        from sklearn.linear_model import SGDRegressor
+
+        if int(self.epochs) < 1:
+            raise ValueError(f"epochs must be at least 1, got {self.epochs}")
+        paths = _check_paths(train_shards, "training")
+        vec = self._vectorizer()
+        parts = [dask.delayed(_shard_moments, pure=True)(p, vec) for p in paths]
+        (m,) = compute(tree_reduce(parts), scheduler=self.scheduler, progress=self.progress)
+        rms = np.sqrt(m.sum_xx / m.n)
+        self.scale_ = np.where(rms > 0, rms, 1.0)
+        self.y_mean_ = m.sum_y / m.n
+        self.n_train_ = int(m.n)
+        sgd = SGDRegressor(
+            alpha=self.alpha,
+            eta0=self.eta0,
+            learning_rate="invscaling",
+            random_state=self.random_state,
+        )
+        inv = sp.diags(1.0 / self.scale_)
+        for _ in range(int(self.epochs)):
+            for path in paths:
+                frame = read_shard(path, columns=("sequence", "expression"))
+                seqs = frame["sequence"].tolist()
+                y = frame["expression"].to_numpy(dtype=np.float64) - self.y_mean_
+                for r in range(0, len(seqs), int(self.batch_size)):
+                    X = _vectorizer_matrix(vec, seqs[r : r + int(self.batch_size)]) @ inv
+                    sgd.partial_fit(X, y[r : r + int(self.batch_size)])
+        self.sgd_ = sgd
+        return self
+
+    def predict(self, sequences: Any) -> np.ndarray:
+        """Predict expression for sequences held in memory."""
+        if not hasattr(self, "sgd_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("This ShardedSGDRegressor is not fitted yet; call fit first.")
+        X = _vectorizer_matrix(self._vectorizer(), check_list(sequences)) @ sp.diags(
+            1.0 / self.scale_
+        )
+        return self.sgd_.predict(X) + self.y_mean_
+
+    def score_shards(self, shards: Iterable[str | Path]) -> dict[str, float]:
+        """Held-out metrics (``n``, ``pearson_r``, ``r2``, ``mse``) on other shards."""
+        paths = _check_paths(shards, "test")
+        parts = [dask.delayed(_shard_pred_stats, pure=True)(p, self) for p in paths]
+        (total,) = compute(tree_reduce(parts), scheduler=self.scheduler, progress=self.progress)
+        return total.score()
+
+
+def check_list(sequences: Any) -> list[str]:
+    """Sequences as a list of str (a Series, array or list)."""
+    if isinstance(sequences, pd.Series):
+        return sequences.tolist()
+    return list(sequences)

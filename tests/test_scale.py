@@ -1,0 +1,290 @@
+"""Tests of helpers.scale: deterministic shards, exact sharded ridge, bad shards, SGD."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from sklearn.linear_model import Ridge
+from sklearn.metrics import r2_score
+
+from helpers.encoding import KmerVectorizer
+from helpers.scale import (
+    RidgeStats,
+    ShardedRidge,
+    ShardedSGDRegressor,
+    list_shards,
+    log_rate,
+    read_shard,
+    simulate_batch,
+    tree_reduce,
+    tsv_to_shards,
+    write_promoter_shards,
+)
+from helpers.simulate import PromoterModel, simulate_promoters
+
+N, SHARD = 2_500, 500
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory):
+    return write_promoter_shards(
+        tmp_path_factory.mktemp("shards"), N, shard_size=SHARD, scheduler="synchronous"
+    )
+
+
+def _bytes(paths):
+    return [p.read_bytes() for p in paths]
+
+
+# --------------------------------------------------------------------------- #
+# simulation
+# --------------------------------------------------------------------------- #
+
+
+def test_log_rate_is_the_simulators_model():
+    """The vectorised model gives the simulator's noise-free expression exactly."""
+    model = PromoterModel()
+    promoters, elements = simulate_promoters(n=500, seed=3, model=model)
+    table = str.maketrans("ACGT", "\0\1\2\3")
+    text = "".join(promoters["sequence"]).translate(table).encode()
+    codes = np.frombuffer(text, dtype=np.uint8).reshape(len(promoters), model.length)
+    p = np.exp(log_rate(codes, elements["spacer_length"].to_numpy(), model))
+    true_expr = np.round(np.log10(model.basal + model.vmax * p / (1 + p)), 4)
+    np.testing.assert_array_equal(true_expr, elements["true_expression"].to_numpy())
+
+
+def test_simulate_batch_matches_the_simulators_distribution():
+    seqs, expr = simulate_batch(20_000, np.random.default_rng(1))
+    reference = simulate_promoters(n=4000, seed=2)[0]["expression"]
+    assert seqs.dtype == np.uint8 and set(np.unique(seqs).tobytes()) <= set(b"ACGT")
+    assert abs(expr.mean() - reference.mean()) < 0.05
+    assert abs(expr.std() - reference.std()) < 0.05
+    # the -10 box is planted: TATAAT is far more frequent there than by chance
+    box = seqs[:, 68:74].copy().view("S6").ravel()
+    assert (box == b"TATAAT").mean() > 0.05
+
+
+def test_shards_layout(shards):
+    assert [p.name for p in shards] == [f"part-0000{i}.parquet" for i in range(5)]
+    assert list_shards(shards[0].parent) == shards
+    frames = [read_shard(p) for p in shards]
+    whole = pd.concat(frames, ignore_index=True)
+    assert list(whole.columns) == ["id", "sequence", "expression"]
+    assert whole["id"].tolist() == [f"P{i:04d}" for i in range(N)]
+    assert whole["sequence"].str.len().eq(100).all()
+    assert whole["sequence"].nunique() == N
+
+
+def test_shards_are_byte_identical_on_any_number_of_workers(shards, tmp_path):
+    from distributed import Client, LocalCluster
+
+    threads = write_promoter_shards(tmp_path / "threads", N, shard_size=SHARD, scheduler="threads")
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
+        distributed = write_promoter_shards(tmp_path / "two_workers", N, shard_size=SHARD)
+    assert _bytes(threads) == _bytes(shards)
+    assert _bytes(distributed) == _bytes(shards)
+
+
+def test_shard_depends_only_on_seed_and_index(shards, tmp_path):
+    # a longer run with the same seed and shard size starts with the same shards' rows
+    longer = write_promoter_shards(tmp_path / "a", N + 700, shard_size=SHARD, scheduler="threads")
+    for a, b in zip(shards[:4], longer[:4], strict=True):
+        pd.testing.assert_frame_equal(read_shard(a), read_shard(b))
+    other = write_promoter_shards(tmp_path / "b", N, seed=1, shard_size=SHARD, scheduler="threads")
+    assert read_shard(other[0])["sequence"].iloc[0] != read_shard(shards[0])["sequence"].iloc[0]
+
+
+def test_bad_sizes(tmp_path):
+    with pytest.raises(ValueError, match="at least 1"):
+        write_promoter_shards(tmp_path, 0)
+
+
+# --------------------------------------------------------------------------- #
+# exact ridge
+# --------------------------------------------------------------------------- #
+
+
+def test_sharded_ridge_equals_in_memory_ridge(shards):
+    vec = KmerVectorizer(k=(1, 3))
+    model = ShardedRidge(vec, alphas=(10.0,), scheduler="threads").fit(shards)
+    whole = pd.concat([read_shard(p) for p in shards], ignore_index=True)
+    X = vec.fit_transform(whole["sequence"]).toarray().astype(float)
+    ref = Ridge(alpha=10.0, solver="cholesky").fit(X, whole["expression"])
+    rel = np.abs(model.coef_ - ref.coef_).max() / np.abs(ref.coef_).max()
+    assert rel <= 1e-6
+    assert model.intercept_ == pytest.approx(ref.intercept_, rel=1e-6, abs=1e-9)
+    assert model.n_train_ == N
+    np.testing.assert_allclose(
+        model.predict(whole["sequence"][:10]), ref.predict(X[:10]), rtol=1e-6
+    )
+
+
+def test_fit_is_bitwise_reproducible_across_schedulers(shards):
+    vec = KmerVectorizer(k=2)
+    a = ShardedRidge(vec, alphas=(1.0,), scheduler="synchronous").fit(shards)
+    b = ShardedRidge(vec, alphas=(1.0,), scheduler="threads").fit(shards)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert a.intercept_ == b.intercept_
+
+
+def test_alpha_chosen_on_validation_and_scores_from_statistics(shards):
+    vec = KmerVectorizer(k=3)
+    model = ShardedRidge(vec, alphas=(0.1, 100.0, 1e6), scheduler="threads")
+    model.fit(shards[:3], validation_shards=shards[3:4])
+    scores = model.validation_scores_
+    assert list(scores.index) == [0.1, 100.0, 1e6]
+    assert model.alpha_ == scores["mse"].idxmin()
+    held_out = model.score_shards(shards[4:])
+    frame = read_shard(shards[4])
+    pred = model.predict(frame["sequence"])
+    assert held_out["n"] == SHARD
+    assert held_out["pearson_r"] == pytest.approx(np.corrcoef(pred, frame["expression"])[0, 1])
+    assert held_out["r2"] == pytest.approx(r2_score(frame["expression"], pred))
+    assert held_out["pearson_r"] > 0.3
+
+
+def test_ridge_parameter_errors(shards):
+    with pytest.raises(ValueError, match="no validation shards"):
+        ShardedRidge(alphas=(1.0, 2.0), scheduler="synchronous").fit(shards[:2])
+    with pytest.raises(ValueError, match="training and validation"):
+        ShardedRidge(alphas=(1.0, 2.0), scheduler="synchronous").fit(shards[:2], shards[1:3])
+    with pytest.raises(ValueError, match="no training shards"):
+        ShardedRidge(alphas=(1.0,)).fit([])
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        ShardedRidge().predict(["ACGT"])
+
+
+def test_ridge_stats_exact_gram_for_counts():
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 100)) for _ in range(300)]
+    X = KmerVectorizer(k=(1, 2)).fit_transform(seqs)
+    y = rng.normal(size=300)
+    stats = RidgeStats.from_arrays(X, y)
+    dense = X.toarray().astype(np.int64)
+    np.testing.assert_array_equal(stats.xtx, (dense.T @ dense).astype(float))
+    total = RidgeStats.from_arrays(X[:100], y[:100]) + RidgeStats.from_arrays(X[100:], y[100:])
+    np.testing.assert_array_equal(total.xtx, stats.xtx)
+    assert total.n == 300
+
+
+def test_tree_reduce_shape_and_errors():
+    import dask
+
+    parts = [dask.delayed(np.float64)(i) for i in range(20)]
+    assert tree_reduce(parts, split_every=3).compute(scheduler="synchronous") == 190.0
+    with pytest.raises(ValueError, match="no parts"):
+        tree_reduce([])
+    with pytest.raises(ValueError, match="split_every"):
+        tree_reduce(parts, split_every=1)
+
+
+# --------------------------------------------------------------------------- #
+# bad shards: errors name the file and the row
+# --------------------------------------------------------------------------- #
+
+
+def _write(path, frame):
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    return path
+
+
+def test_missing_column(tmp_path):
+    path = _write(tmp_path / "part-00007.parquet", pd.DataFrame({"id": ["a"], "sequence": ["AC"]}))
+    with pytest.raises(ValueError, match=r"part-00007\.parquet: missing column 'expression'"):
+        read_shard(path)
+
+
+def test_empty_shard(tmp_path):
+    frame = pd.DataFrame({"id": pd.Series([], dtype=str), "sequence": pd.Series([], dtype=str)})
+    frame["expression"] = pd.Series([], dtype=float)
+    path = _write(tmp_path / "part-00003.parquet", frame)
+    with pytest.raises(ValueError, match=r"part-00003\.parquet: empty shard"):
+        read_shard(path)
+
+
+@pytest.mark.parametrize(
+    ("sequence", "message"),
+    [("ACGXT", "invalid character 'X' at position 3"), ("", "empty sequence"), ("acgt", "Upper")],
+)
+def test_invalid_sequence_names_shard_and_row(tmp_path, sequence, message):
+    frame = pd.DataFrame(
+        {"id": list("abcd"), "sequence": ["ACGT", "ACGT", sequence, "GG"], "expression": 1.0}
+    )
+    path = _write(tmp_path / "part-00042.parquet", frame)
+    with pytest.raises(ValueError, match=r"part-00042\.parquet, row 2") as info:
+        read_shard(path)
+    assert message in str(info.value)
+
+
+def test_missing_and_infinite_expression(tmp_path):
+    frame = pd.DataFrame({"id": list("abc"), "sequence": ["AC"] * 3, "expression": [1, None, 2]})
+    path = _write(tmp_path / "p.parquet", frame)
+    with pytest.raises(ValueError, match=r"p\.parquet, row 1: missing expression"):
+        read_shard(path)
+    frame["expression"] = [1.0, 2.0, np.inf]
+    path = _write(tmp_path / "q.parquet", frame)
+    with pytest.raises(ValueError, match=r"q\.parquet, row 2: expression inf is not finite"):
+        read_shard(path)
+
+
+def test_not_a_shard(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        read_shard(tmp_path / "nope.parquet")
+    bad = tmp_path / "text.parquet"
+    bad.write_text("id,sequence\n")
+    with pytest.raises(ValueError, match="not a readable Parquet file"):
+        read_shard(bad)
+    with pytest.raises(FileNotFoundError, match="no shard"):
+        list_shards(tmp_path, "*.none")
+
+
+def test_bad_shard_error_reaches_the_fit(shards, tmp_path):
+    frame = read_shard(shards[0])
+    frame.loc[17, "sequence"] = "ACGT-" + frame.loc[17, "sequence"][5:]
+    bad = _write(tmp_path / "part-00099.parquet", frame)
+    with pytest.raises(ValueError, match=r"part-00099\.parquet, row 17"):
+        ShardedRidge(alphas=(1.0,), scheduler="synchronous").fit([shards[1], bad])
+
+
+# --------------------------------------------------------------------------- #
+# streaming model and text conversion
+# --------------------------------------------------------------------------- #
+
+
+def test_sgd_streaming_model_learns(shards):
+    model = ShardedSGDRegressor(KmerVectorizer(k=3), epochs=2, batch_size=250, scheduler="threads")
+    model.fit(shards[:4])
+    assert model.n_train_ == 4 * SHARD
+    scores = model.score_shards(shards[4:])
+    assert scores["n"] == SHARD
+    assert scores["pearson_r"] > 0.3
+    assert model.predict(["A" * 100, "T" * 100]).shape == (2,)
+    with pytest.raises(ValueError, match="epochs"):
+        ShardedSGDRegressor(epochs=0).fit(shards[:1])
+
+
+def test_tsv_to_shards(tmp_path):
+    rows = [f"{'ACGT' * 5}\t{i / 10}" for i in range(25)] + ["acgtn\t7"]
+    src = tmp_path / "train.txt"
+    src.write_text("\n".join(rows) + "\n")
+    paths = tsv_to_shards(src, tmp_path / "out", shard_size=10)
+    assert [len(read_shard(p)) for p in paths] == [10, 10, 6]
+    last = read_shard(paths[-1])
+    assert last["id"].iloc[-1] == "R0000025"
+    assert last["sequence"].iloc[-1] == "ACGTN"
+    header = tmp_path / "h.csv"
+    header.write_text("seq,expression\nACGT,1\n")
+    with pytest.raises(ValueError, match="no column 'sequence'"):
+        tsv_to_shards(header, tmp_path / "h", delimiter=",", header=True)
+    with pytest.raises(FileNotFoundError):
+        tsv_to_shards(tmp_path / "missing.txt", tmp_path / "m")
