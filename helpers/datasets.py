@@ -85,6 +85,7 @@ __all__ = [
     "data_dir",
     "fetch",
     "file_sha256",
+    "gzip_bytes",
     "load_dream2022_demo",
     "load_lafleur2022",
     "load_lafleur2022_validation",
@@ -282,9 +283,26 @@ def file_sha256(path: str | Path) -> str:
             raise
         raise DatasetHashError(
             f"{path} is not a readable gzip file ({error}). Replace it with a correct "
-            f"copy (restore data/real from git, or run `python -m helpers.datasets refresh`)."
+            f"copy: shipped copies with `git checkout -- data/real`, others by downloading "
+            f"again (`python -m helpers.datasets refresh`)."
         ) from None
     return digest.hexdigest()
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Compress ``data`` the way the shipped copies are: gzip level 9, no name, no timestamp.
+
+    The output depends only on ``data`` (and zlib), so a refreshed copy is
+    byte-identical to the shipped one.
+
+    Examples
+    --------
+    >>> gzip_bytes(b"ACGT") == gzip_bytes(b"ACGT")
+    True
+    >>> gzip.decompress(gzip_bytes(b"ACGT"))
+    b'ACGT'
+    """
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def _hash_error(name: str, path: Path, actual: str) -> DatasetHashError:
@@ -489,9 +507,7 @@ def refresh(
                 ) from None
             if compress:
                 target = folder / f"{name}.gz"
-                with open(downloaded, "rb") as source, open(target, "wb") as raw:
-                    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out:
-                        out.write(source.read())
+                target.write_bytes(gzip_bytes(downloaded.read_bytes()))
             else:
                 target = folder / name
                 shutil.copyfile(downloaded, target)
