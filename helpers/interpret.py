@@ -17,12 +17,14 @@ The k-mer -> motif rule
 A k-mer *belongs* to an element if it can be aligned (same strand, no gaps)
 to the element's consensus so that at least ``k - max_mismatches`` of its
 bases agree with a specified consensus letter. IUPAC letters count as
-agreeing with every base they stand for (``W`` = A or T); ``N`` positions and
-positions hanging over either end of the element (at most ``max_mismatches``
-bases) never agree, so a k-mer must be supported by bases the element
-actually specifies. With the default ``max_mismatches=1`` the 5-mer
-``CTATA`` belongs to the −10 box (``TATA`` agrees, ``C`` hangs over its left
-end), ``TGCTA`` to the extended −10 (``TG.TA``), and ``GGCCC`` to nothing.
+agreeing with every base they stand for (``W`` = A or T; the table is
+:data:`helpers.sequences.IUPAC`). ``N`` stands for any base, so agreeing with
+it is no evidence: ``N`` positions and positions hanging over either end of
+the element (at most ``max_mismatches`` bases) never count as agreeing, and a
+k-mer must be supported by bases the element actually specifies. With the
+default ``max_mismatches=1`` the 5-mer ``CTATA`` belongs to the −10 box
+(``TATA`` agrees, ``C`` hangs over its left end), ``TGCTA`` to the extended
+−10 (``TG.TA``), and ``GGCCC`` to nothing.
 When a k-mer fits several elements, the one with the most agreeing bases
 wins, ties going to the element listed first. :func:`map_kmers_to_motifs`
 applied to all ``4**k`` k-mers gives the rate at which the rule assigns a
@@ -39,6 +41,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils import get_tags
 
+from helpers.sequences import DNA, DNA_N, IUPAC, validate_sequence, validate_sequences
+
 __all__ = [
     "IUPAC",
     "importance_table",
@@ -53,24 +57,6 @@ __all__ = [
     "shuffled_target_null",
     "null_p_value",
 ]
-
-#: IUPAC letters and the bases each one agrees with (``N`` agrees with none,
-#: see the module docstring).
-IUPAC: dict[str, str] = {
-    "A": "A",
-    "C": "C",
-    "G": "G",
-    "T": "T",
-    "W": "AT",
-    "S": "CG",
-    "R": "AG",
-    "Y": "CT",
-    "K": "GT",
-    "M": "AC",
-    "N": "",
-}
-
-_BASES = "ACGT"
 
 
 # ---------------------------------------------------------------------------
@@ -340,13 +326,23 @@ def _check_consensus(name: str, consensus: str) -> str:
     return consensus
 
 
+def _supports(base: str, letter: str) -> bool:
+    """Whether ``base`` is evidence for consensus ``letter``.
+
+    It must be one of the bases the letter stands for, and the letter must be
+    specified: ``N`` stands for every base, so agreeing with it says nothing
+    (and overhang padding, ``-``, stands for none).
+    """
+    return letter != "N" and base in IUPAC.get(letter, "")
+
+
 def _best_agreement(kmer: str, consensus: str, overhang: int) -> tuple[int, int]:
     """Most agreeing bases of ``kmer`` over all alignments, and that offset."""
-    padded = "N" * overhang + consensus + "N" * overhang
+    padded = "-" * overhang + consensus + "-" * overhang
     best, best_offset = -1, 0
     for offset in range(len(padded) - len(kmer) + 1):
         window = padded[offset : offset + len(kmer)]
-        agree = sum(base in IUPAC[letter] for base, letter in zip(kmer, window, strict=True))
+        agree = sum(_supports(base, letter) for base, letter in zip(kmer, window, strict=True))
         if agree > best:
             best, best_offset = agree, offset - overhang
     return best, best_offset
@@ -404,13 +400,7 @@ def map_kmers_to_motifs(
     motifs = planted_motifs() if motifs is None else motifs
     checked = {name: _check_consensus(name, cons) for name, cons in motifs.items()}
     rows = []
-    for i, kmer in enumerate(kmers):
-        kmer = str(kmer)
-        bad = sorted(set(kmer) - set(_BASES))
-        if not kmer or bad:
-            raise ValueError(
-                f"k-mer {i} ({kmer!r}): expected uppercase A, C, G, T only, found {bad or 'nothing'}"
-            )
+    for kmer in validate_sequences(list(kmers), alphabet=DNA, what="k-mer"):
         scores = {
             name: _best_agreement(kmer, cons, max_mismatches) for name, cons in checked.items()
         }
@@ -574,8 +564,10 @@ def kmer_position_profile(sequences: Iterable[str], kmers: Iterable[str]) -> pd.
     Raises
     ------
     ValueError
-        If a sequence or k-mer is not a string (e.g. a missing value, NaN;
-        the message names its row), or a k-mer is empty.
+        If a sequence or k-mer is not a string (e.g. a missing value, NaN),
+        a k-mer is empty, or either has a character other than A, C, G, T
+        (and ``N`` in sequences), in either case; the message of
+        :func:`helpers.sequences.validate_sequences` names the row.
 
     Examples
     --------
@@ -584,11 +576,14 @@ def kmer_position_profile(sequences: Iterable[str], kmers: Iterable[str]) -> pd.
     TAA  1  0  1  0  0
     AAT  1  1  0  0  0
     """
-    seqs = [_text(seq, "sequence", row).upper() for row, seq in enumerate(sequences)]
-    kmers = [_text(kmer, "k-mer", i) for i, kmer in enumerate(kmers)]
-    for i, kmer in enumerate(kmers):
-        if not kmer:
-            raise ValueError(f"k-mer {i} is empty")
+    seqs = validate_sequences(
+        sequences if isinstance(sequences, pd.Series) else list(sequences),
+        alphabet=DNA_N,
+        ignore_case=True,
+        allow_empty=True,
+    )
+    seqs = [seq.upper() for seq in seqs]
+    kmers = validate_sequences(list(kmers), alphabet=DNA, ignore_case=True, what="k-mer")
     width = max((len(s) for s in seqs), default=0)
     counts = np.zeros((len(kmers), width), dtype=int)
     for i, kmer in enumerate(kmers):
@@ -601,38 +596,12 @@ def kmer_position_profile(sequences: Iterable[str], kmers: Iterable[str]) -> pd.
     return pd.DataFrame(counts, index=pd.Index(kmers), columns=range(width))
 
 
-def _text(value: Any, what: str, row: int) -> str:
-    """``value`` if it is a string, else a ValueError naming ``what`` and its row."""
-    if not isinstance(value, str):
-        raise ValueError(
-            f"{what} at row {row} is not a str but {type(value).__name__} ({value!r}); "
-            "missing sequences must be removed first (see helpers.io.clean_sequences)"
-        )
-    return value
-
-
 # ---------------------------------------------------------------------------
 # in-silico saturation mutagenesis
 # ---------------------------------------------------------------------------
 
 
-def _check_sequence(sequence: Any, alphabet: str) -> str:
-    if not isinstance(sequence, str):
-        raise ValueError(f"sequence must be a str, got {type(sequence).__name__}")
-    if not sequence:
-        raise ValueError("sequence is empty")
-    upper = sequence.upper()
-    for position, char in enumerate(upper):
-        if char not in alphabet:
-            raise ValueError(
-                f"sequence has invalid character {sequence[position]!r} at position "
-                f"{position} (0-based); allowed: {alphabet!r} (either case). "
-                "Replace or remove it before the scan."
-            )
-    return upper
-
-
-def mutagenesis_scan(pipeline: Any, sequence: str, *, alphabet: str = _BASES) -> pd.DataFrame:
+def mutagenesis_scan(pipeline: Any, sequence: str, *, alphabet: str = DNA) -> pd.DataFrame:
     """Predict the effect of every single-base substitution of a sequence.
 
     In-silico saturation mutagenesis: every position is changed to every
@@ -683,10 +652,10 @@ def mutagenesis_scan(pipeline: Any, sequence: str, *, alphabet: str = _BASES) ->
     >>> mutagenesis_scan(CountT(), "ATX")
     Traceback (most recent call last):
     ...
-    ValueError: sequence has invalid character 'X' at position 2 (0-based); allowed: 'ACGT' (either case). Replace or remove it before the scan.
+    ValueError: sequence: invalid character 'X' at position 2 (0-based); allowed: 'ACGT' (either case).
     """
     alphabet = alphabet.upper()
-    seq = _check_sequence(sequence, alphabet)
+    seq = validate_sequence(sequence, alphabet=alphabet, ignore_case=True).upper()
     positions, refs, alts, variants = [], [], [], []
     for i, ref in enumerate(seq):
         for alt in alphabet:
@@ -729,7 +698,7 @@ def mutagenesis_scan(pipeline: Any, sequence: str, *, alphabet: str = _BASES) ->
     return scan
 
 
-def mutagenesis_matrix(scan: pd.DataFrame, *, alphabet: str = _BASES) -> pd.DataFrame:
+def mutagenesis_matrix(scan: pd.DataFrame, *, alphabet: str = DNA) -> pd.DataFrame:
     """Reshape a scan into a (base x position) matrix of effects.
 
     Parameters

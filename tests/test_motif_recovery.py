@@ -35,7 +35,7 @@ def _permutation_ranking(shuffle_target: bool):
     promoters = load_promoters()
     train, test = train_test_split(promoters, test_size=0.2, random_state=0)
     vectorizer = KmerVectorizer(k=5)
-    X_train = vectorizer.transform(train["sequence"])
+    X_train = vectorizer.fit_transform(train["sequence"])
     X_test = vectorizer.transform(test["sequence"])
     y_train = train["expression"].to_numpy()
     if shuffle_target:
