@@ -45,10 +45,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-BASES = np.array(list("ACGT"))
+from helpers.sequences import DNA, IUPAC
 
-#: IUPAC letters used in consensus strings and the bases each one matches.
-IUPAC_MATCHES: dict[str, str] = {"A": "A", "C": "C", "G": "G", "T": "T", "W": "AT", "N": "ACGT"}
+BASES = np.array(list(DNA))
 
 
 @dataclass(frozen=True)
@@ -140,25 +139,30 @@ def _mutate(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np
     """Return ``n`` copies of ``consensus`` (IUPAC) as a (n, len) array of bases.
 
     Each position keeps a base matching the consensus with probability
-    ``1 - rate`` and is otherwise drawn uniformly from ACGT.
+    ``1 - rate`` and is otherwise drawn uniformly from ACGT. A matching base
+    is drawn uniformly from the bases the letter stands for
+    (:data:`helpers.sequences.IUPAC`; ``N`` stands for any base).
     """
     width = len(consensus)
     random_bases = BASES[rng.integers(0, 4, size=(n, width))]
     keep = rng.random((n, width)) >= rate
     out = random_bases.copy()
     for j, letter in enumerate(consensus):
-        matches = np.array(list(IUPAC_MATCHES[letter]))
+        matches = np.array(list(IUPAC[letter]))
         chosen = matches[rng.integers(0, len(matches), size=n)]
         out[keep[:, j], j] = chosen[keep[:, j]]
     return out
 
 
 def _match_fraction(segments: np.ndarray, consensus: str) -> np.ndarray:
-    """Fraction of the specified (non-N) consensus positions a segment matches."""
+    """Fraction of the specified consensus positions a segment matches.
+
+    ``N`` positions are left out: every base matches them, so they say nothing.
+    """
     scored = [j for j, letter in enumerate(consensus) if letter != "N"]
     hits = np.zeros(segments.shape[0])
     for j in scored:
-        hits += np.isin(segments[:, j], list(IUPAC_MATCHES[consensus[j]]))
+        hits += np.isin(segments[:, j], list(IUPAC[consensus[j]]))
     return hits / len(scored)
 
 
@@ -169,7 +173,11 @@ def _penalty(segments: np.ndarray, consensus: str, penalties: tuple[float, ...])
 
 
 def simulate_promoters(
-    n: int = 4000, seed: int = 2022, model: PromoterModel | None = None
+    n: int = 4000,
+    random_state: int = 2022,
+    model: PromoterModel | None = None,
+    *,
+    seed: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate a promoter library with three replicate measurements.
 
@@ -177,10 +185,12 @@ def simulate_promoters(
     ----------
     n : int, default=4000
         Number of promoters.
-    seed : int, default=2022
+    random_state : int, default=2022
         Seed of the random generator; the same seed gives the same library.
     model : PromoterModel, optional
         Biology and noise parameters; defaults to ``PromoterModel()``.
+    seed : int, optional
+        Old name of ``random_state`` (overrides it when given).
 
     Returns
     -------
@@ -195,14 +205,14 @@ def simulate_promoters(
 
     Examples
     --------
-    >>> promoters, elements = simulate_promoters(n=5, seed=1)
+    >>> promoters, elements = simulate_promoters(n=5, random_state=1)
     >>> promoters.columns.tolist()
     ['id', 'sequence', 'rep1', 'rep2', 'rep3', 'expression']
     >>> promoters["sequence"].str.len().unique().tolist()
     [100]
     """
     model = model or PromoterModel()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state if seed is None else seed)
     seqs = BASES[rng.integers(0, 4, size=(n, model.length))]
 
     lengths = np.array(sorted(model.spacer_probabilities))
@@ -334,11 +344,13 @@ def motif_table(model: PromoterModel | None = None) -> pd.DataFrame:
     )
 
 
-def add_raw_defects(promoters: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
+def add_raw_defects(
+    promoters: pd.DataFrame, random_state: int = 7, *, seed: int | None = None
+) -> pd.DataFrame:
     """Return a messy copy of the library, as a sequencing core might deliver it.
 
     The copy has replicate columns but no ``expression`` (the reader computes
-    it), and these defects, each at rows chosen with ``seed``:
+    it), and these defects, each at rows chosen with ``random_state``:
 
     * 5% of sequences in lowercase (valid once upper-cased);
     * 40 sequences with a single ``N`` and 6 with more than 10% ``N``;
@@ -351,15 +363,17 @@ def add_raw_defects(promoters: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     ----------
     promoters : pandas.DataFrame
         Output of :func:`simulate_promoters`.
-    seed : int, default=7
+    random_state : int, default=7
         Seed for choosing the defective rows.
+    seed : int, optional
+        Old name of ``random_state`` (overrides it when given).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``id``, ``sequence``, ``rep1``, ``rep2``, ``rep3``.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state if seed is None else seed)
     raw = promoters[["id", "sequence", "rep1", "rep2", "rep3"]].copy()
     n = len(raw)
     order = rng.permutation(n)
@@ -406,7 +420,9 @@ def _write_fasta(ids, sequences, path: Path, line_width: int = 60) -> None:
                 handle.write(seq[start : start + line_width] + "\n")
 
 
-def write_dataset(out_dir: str | Path, n: int = 4000, seed: int = 2022) -> list[Path]:
+def write_dataset(
+    out_dir: str | Path, n: int = 4000, random_state: int = 2022, *, seed: int | None = None
+) -> list[Path]:
     """Simulate the library and write every file of the embedded dataset.
 
     Parameters
@@ -415,8 +431,11 @@ def write_dataset(out_dir: str | Path, n: int = 4000, seed: int = 2022) -> list[
         Folder to write into (created if missing).
     n : int, default=4000
         Number of promoters.
-    seed : int, default=2022
-        Seed of the simulation.
+    random_state : int, default=2022
+        Seed of the simulation (stored as ``seed`` in
+        ``simulation_parameters.json``).
+    seed : int, optional
+        Old name of ``random_state`` (overrides it when given).
 
     Returns
     -------
@@ -425,8 +444,9 @@ def write_dataset(out_dir: str | Path, n: int = 4000, seed: int = 2022) -> list[
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    random_state = random_state if seed is None else seed
     model = PromoterModel()
-    promoters, elements = simulate_promoters(n=n, seed=seed, model=model)
+    promoters, elements = simulate_promoters(n=n, random_state=random_state, model=model)
     raw = add_raw_defects(promoters)
 
     csv = {"index": False, "lineterminator": "\n", "float_format": "%.4f"}
@@ -448,7 +468,7 @@ def write_dataset(out_dir: str | Path, n: int = 4000, seed: int = 2022) -> list[
         handle.write(">P9999 simulated sigma70 promoter (truncated upload)\n")
     elements.to_csv(paths["elements"], **csv)
     motif_table(model).to_csv(paths["motifs"], **csv)
-    params = asdict(model) | {"n": n, "seed": seed, "raw_defects_seed": 7}
+    params = asdict(model) | {"n": n, "seed": random_state, "raw_defects_seed": 7}
     params["spacer_effects"] = {str(k): v for k, v in model.spacer_effects.items()}
     params["spacer_probabilities"] = {str(k): v for k, v in model.spacer_probabilities.items()}
     with open(paths["params"], "w", encoding="utf-8", newline="\n") as handle:
@@ -462,9 +482,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="data", help="output folder (default: data)")
     parser.add_argument("--n", type=int, default=4000, help="number of promoters")
-    parser.add_argument("--seed", type=int, default=2022, help="random seed")
+    parser.add_argument(
+        "--random-state", "--seed", dest="random_state", type=int, default=2022, help="random seed"
+    )
     args = parser.parse_args(argv)
-    for path in write_dataset(args.out, n=args.n, seed=args.seed):
+    for path in write_dataset(args.out, n=args.n, random_state=args.random_state):
         print(path)
 
 
