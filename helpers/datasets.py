@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.paths import REAL_DATA_DIR
+from helpers.sequences import validate_sequences
 
 with warnings.catch_warnings():
     # pooch imports tqdm.auto, which warns in a notebook without ipywidgets;
@@ -608,15 +609,9 @@ def _require_columns(frame: pd.DataFrame, columns: list[str], path: Path) -> Non
 
 
 def _check_sequences(sequences: pd.Series, path: Path, alphabet: str = "ACGT") -> None:
-    bad = sequences.str.contains(f"[^{alphabet}]", regex=True) | (sequences.str.len() == 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        value = sequences.iloc[row]
-        character = next((c for c in value if c not in alphabet), "")
-        raise ValueError(
-            f"{path}: {int(bad.sum())} sequence(s) are empty or have characters outside "
-            f"{alphabet}; first at data row {row} ({character!r} in {value[:40]!r}...)."
-        )
+    """The one sequence validator; rows are numbered from 0 among the data rows."""
+    ids = range(len(sequences))
+    validate_sequences(sequences, alphabet=alphabet, ids=ids, column="sequence", source=path)
 
 
 def _check_numbers(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
