@@ -12,9 +12,10 @@ Where the files are looked for
    folder named by the environment variable ``SEQ2EXPR_DATA_DIR`` (if set and
    not empty): the file under its registry name, plain or with ``.gz``.
 2. The shipped copy, ``data/real/<name>.gz``.
-3. Only if neither exists: a download from the pinned URL (then its mirror)
-   with :mod:`pooch`, into the folder of step 1 or the operating system's
-   cache (:func:`data_dir`).
+3. Without an override: the download cache, ``pooch.os_cache("seq2expr")``
+   (where :func:`refresh` writes by default).
+4. Only if no copy exists: a download from the pinned URL (then its mirror)
+   with :mod:`pooch`, into the override folder or the cache (:func:`data_dir`).
 
 Every copy is hash-checked before use. The hash is the published one, of the
 *uncompressed* bytes: a ``.gz`` copy is hashed after decompression
@@ -324,12 +325,19 @@ def _override_dir(directory: str | Path | None) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def _find_copy(name: str, directory: str | Path | None = None) -> Path | None:
-    """The first existing copy of ``name``: override folder (plain, .gz), then shipped."""
-    folders = [_override_dir(directory), SHIPPED_DIR]
+def _search_folders(directory: str | Path | None) -> list[Path]:
+    """Where copies are looked for, in order: override folder, shipped copies, download cache."""
+    folders = [_override_dir(directory), SHIPPED_DIR, data_dir() if directory is None else None]
+    unique: list[Path] = []
     for folder in folders:
-        if folder is None:
-            continue
+        if folder is not None and folder not in unique:
+            unique.append(folder)
+    return unique
+
+
+def _find_copy(name: str, directory: str | Path | None = None) -> Path | None:
+    """The first existing copy of ``name`` (plain, then ``.gz``) in :func:`_search_folders`."""
+    for folder in _search_folders(directory):
         for candidate in (folder / name, folder / f"{name}.gz"):
             if candidate.is_file():
                 return candidate
@@ -337,7 +345,7 @@ def _find_copy(name: str, directory: str | Path | None = None) -> Path | None:
 
 
 def missing_files(directory: str | Path | None = None) -> list[str]:
-    """Return the registry names of which no copy exists (override folder or shipped).
+    """Return the registry names of which no copy exists (override, shipped or cache folder).
 
     Parameters
     ----------
@@ -382,21 +390,20 @@ def _download(name: str, folder: Path, *, progressbar: bool) -> Path:
             match = re.search(r"but got ([0-9a-f]{64})", str(error))
             raise _hash_error(name, folder / name, match.group(1) if match else "unknown") from None
         except Exception as error:  # network errors, or an unwritable folder
-            failures.append(f"{url}: {type(error).__name__}: {str(error)[:120]}")
+            host = url.split("/")[2]
+            failures.append(f"{host}: {type(error).__name__}")
     raise OSError("; ".join(failures))
 
 
 def _unavailable(name: str, directory: str | Path | None, cause: str) -> DatasetUnavailableError:
     missing = missing_files(directory) or [name]
-    listed = ", ".join(missing)
-    override = _override_dir(directory)
-    where = f"{SHIPPED_DIR}" + (f" nor in {override}" if override else "")
+    folders = " or ".join(str(folder) for folder in _search_folders(directory))
     return DatasetUnavailableError(
-        f"{len(missing)} dataset file(s) missing: {listed}. They are neither in {where}, "
-        f"and {name} could not be downloaded ({cause}). To fix: restore the shipped "
-        f"copies with `git checkout -- data/real` (or a fresh clone); or, online, run "
-        f"`python -m helpers.datasets refresh`; or set {ENV_VAR} to a folder holding "
-        f"the files (SHA-256s in helpers/datasets.py and on the dataset pages)."
+        f"{len(missing)} dataset file(s) missing: {', '.join(missing)}. No copy is in "
+        f"{folders}, and downloading {name} failed ({cause}). To fix: restore the "
+        f"shipped copies with `git checkout -- data/real` (or use a fresh clone); or, "
+        f"online, run `python -m helpers.datasets refresh`; or set {ENV_VAR} to a folder "
+        f"holding the files (their SHA-256s are on the dataset pages)."
     )
 
 

@@ -187,6 +187,22 @@ def test_override_folder_without_the_file_falls_back_to_the_shipped_copy(
     assert fetch(NATIVE) == shipped(NATIVE)
 
 
+@needs(NATIVE)
+def test_refreshed_copy_in_the_download_cache_is_found(tmp_path, monkeypatch, no_downloads):
+    monkeypatch.setattr(datasets, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(pooch, "os_cache", lambda project: tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / NATIVE).write_bytes(gzip.decompress(shipped(NATIVE).read_bytes()))
+    assert fetch(NATIVE) == tmp_path / "cache" / NATIVE
+
+
+@needs(*REGISTRY)
+def test_command_line_check_lists_every_file(capsys, no_downloads):
+    assert datasets._main([]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(REGISTRY) and all(line.startswith("ok ") for line in lines)
+
+
 # ---------------------------------------------------------------------------
 # corrupted copies: a clear error, the file left alone
 # ---------------------------------------------------------------------------
