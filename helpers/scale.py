@@ -49,8 +49,8 @@ import scipy.linalg
 import scipy.sparse as sp
 
 from helpers.encoding import KmerVectorizer
-from helpers.io import validate_sequences
-from helpers.simulate import BASES, IUPAC_MATCHES, PromoterModel
+from helpers.sequences import DNA, IUPAC, validate_sequences
+from helpers.simulate import PromoterModel
 
 __all__ = [
     "SHARD_COLUMNS",
@@ -73,8 +73,8 @@ SHARD_COLUMNS: tuple[str, str, str] = ("id", "sequence", "expression")
 #: Mutation rate of the planted UP element (``helpers.simulate`` uses 0.2).
 UP_MUTATION_RATE: float = 0.2
 
-# ASCII codes of A, C, G, T (index = base code 0..3, the order of ``BASES``).
-_ASCII = np.frombuffer("".join(BASES).encode("ascii"), dtype=np.uint8)
+# ASCII codes of A, C, G, T (index = base code 0..3, the order of ``DNA``).
+_ASCII = np.frombuffer(DNA.encode("ascii"), dtype=np.uint8)
 # Largest value float32 holds exactly for every integer below it.
 _F32_EXACT = float(2**24)
 
@@ -86,8 +86,7 @@ _F32_EXACT = float(2**24)
 
 def _codes(consensus: str) -> list[np.ndarray]:
     """Base codes (0-3) each IUPAC letter of ``consensus`` matches."""
-    order = "".join(BASES)
-    return [np.array([order.index(b) for b in IUPAC_MATCHES[c]]) for c in consensus]
+    return [np.array([DNA.index(b) for b in IUPAC[c]]) for c in consensus]
 
 
 def _mutate_codes(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np.ndarray:
@@ -456,7 +455,7 @@ def read_shard(path: str | Path, columns: Sequence[str] = SHARD_COLUMNS) -> pd.D
 
     Checks: the file exists and has the columns; it holds at least one row;
     no ``sequence`` or ``expression`` is missing; every sequence is non-empty
-    and written in A, C, G, T, N (the validator of :mod:`helpers.io`, which
+    and written in A, C, G, T, N (the validator of :mod:`helpers.sequences`, which
     names row, position and character); every expression is finite.
 
     Parameters
@@ -495,17 +494,14 @@ def read_shard(path: str | Path, columns: Sequence[str] = SHARD_COLUMNS) -> pd.D
         if name in columns and table.column(name).null_count:
             row = _first_true(pc.is_null(table.column(name)))
             raise ValueError(
-                f"shard {path}, row {row}: missing {name} "
+                f"shard {path}: row {row}, column {name!r}: missing value "
                 f"({table.column(name).null_count} of {table.num_rows} rows)"
             )
     if "sequence" in columns:
         seq = table.column("sequence")
         bad = pc.or_(pc.match_substring_regex(seq, "[^ACGTN]"), pc.equal(pc.utf8_length(seq), 0))
         if pc.any(bad).as_py():
-            try:
-                validate_sequences(pd.Series(seq.to_pylist()), column="sequence")
-            except ValueError as err:
-                raise ValueError(f"shard {path}, {err}") from None
+            validate_sequences(seq.to_pylist(), column="sequence", source=f"shard {path}")
     if "expression" in columns:
         expr = table.column("expression")
         if not pa.types.is_floating(expr.type) and not pa.types.is_integer(expr.type):
@@ -514,7 +510,8 @@ def read_shard(path: str | Path, columns: Sequence[str] = SHARD_COLUMNS) -> pd.D
         if not pc.all(finite).as_py():
             row = _first_true(pc.invert(finite))
             raise ValueError(
-                f"shard {path}, row {row}: expression {expr[row].as_py()!r} is not finite"
+                f"shard {path}: row {row}, column 'expression': {expr[row].as_py()!r} "
+                "is not a finite number"
             )
     return table.to_pandas(types_mapper=None)
 

@@ -221,7 +221,7 @@ def test_invalid_sequence_names_shard_and_row(tmp_path, sequence, message):
         {"id": list("abcd"), "sequence": ["ACGT", "ACGT", sequence, "GG"], "expression": 1.0}
     )
     path = _write(tmp_path / "part-00042.parquet", frame)
-    with pytest.raises(ValueError, match=r"part-00042\.parquet, row 2") as info:
+    with pytest.raises(ValueError, match=r"part-00042\.parquet: row 2") as info:
         read_shard(path)
     assert message in str(info.value)
 
@@ -229,11 +229,13 @@ def test_invalid_sequence_names_shard_and_row(tmp_path, sequence, message):
 def test_missing_and_infinite_expression(tmp_path):
     frame = pd.DataFrame({"id": list("abc"), "sequence": ["AC"] * 3, "expression": [1, None, 2]})
     path = _write(tmp_path / "p.parquet", frame)
-    with pytest.raises(ValueError, match=r"p\.parquet, row 1: missing expression"):
+    with pytest.raises(ValueError, match=r"p\.parquet: row 1, column 'expression': missing value"):
         read_shard(path)
     frame["expression"] = [1.0, 2.0, np.inf]
     path = _write(tmp_path / "q.parquet", frame)
-    with pytest.raises(ValueError, match=r"q\.parquet, row 2: expression inf is not finite"):
+    with pytest.raises(
+        ValueError, match=r"q\.parquet: row 2, column 'expression': inf is not a finite number"
+    ):
         read_shard(path)
 
 
@@ -252,7 +254,7 @@ def test_bad_shard_error_reaches_the_fit(shards, tmp_path):
     frame = read_shard(shards[0])
     frame.loc[17, "sequence"] = "ACGT-" + frame.loc[17, "sequence"][5:]
     bad = _write(tmp_path / "part-00099.parquet", frame)
-    with pytest.raises(ValueError, match=r"part-00099\.parquet, row 17"):
+    with pytest.raises(ValueError, match=r"part-00099\.parquet: row 17"):
         ShardedRidge(alphas=(1.0,), scheduler="synchronous").fit([shards[1], bad])
 
 
