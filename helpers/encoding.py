@@ -834,17 +834,6 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
         self.n_value = n_value
         self.dtype = dtype
 
-    def _checked_params(self) -> None:
-        name = type(self).__name__
-        value = self.n_value
-        if not isinstance(value, Real) or isinstance(value, bool | np.bool_):
-            raise _param_error(name, "n_value", "a number (e.g. 0.0, 0.25 or nan)", value)
-        dtype = _numeric_dtype(name, self.dtype)
-        if dtype.kind != "f" and not (np.isfinite(value) and float(value).is_integer()):
-            raise _param_error(
-                name, "n_value", f"a whole number to be stored as {dtype}", self.n_value
-            )
-
     def fit(self, X: Any, y: Any = None) -> OneHotSequenceEncoder:
         """Validate the parameters; learn (and check) the common sequence length.
 
@@ -852,7 +841,7 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
         -------
         self
         """
-        self._checked_params()
+        _check_one_hot_params(type(self).__name__, self.n_value, self.dtype)
         seqs = check_sequences(X)
         if not seqs:
             raise ValueError("cannot fit on zero sequences")
@@ -876,7 +865,7 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
         check_is_fitted(self)
         seqs = check_sequences(X)
         length = _common_length(seqs, expected=self.sequence_length_)
-        cube = one_hot_encode(seqs, n_value=self.n_value, dtype=self.dtype, length=length)
+        cube = _one_hot_cube(seqs, self.n_value, np.dtype(self.dtype), length)
         return cube.reshape(len(seqs), 4 * length)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -886,6 +875,16 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
             [f"pos{i}_{b}" for i in range(self.sequence_length_) for b in DNA],
             dtype=object,
         )
+
+
+def _check_one_hot_params(owner: str, n_value: Any, dtype: Any) -> np.dtype:
+    """Validate ``n_value`` and ``dtype`` of one-hot encoding; return the dtype."""
+    if not isinstance(n_value, Real) or isinstance(n_value, bool | np.bool_):
+        raise _param_error(owner, "n_value", "a number (e.g. 0.0, 0.25 or nan)", n_value)
+    checked = _numeric_dtype(owner, dtype)
+    if checked.kind != "f" and not (np.isfinite(n_value) and float(n_value).is_integer()):
+        raise _param_error(owner, "n_value", f"a whole number to be stored as {checked}", n_value)
+    return checked
 
 
 def _common_length(seqs: Sequence[str], expected: int | None = None) -> int:
@@ -932,12 +931,17 @@ def one_hot_encode(
     array([[0., 0.],
            [1., 0.]])
     """
+    dtype = _check_one_hot_params("one_hot_encode", n_value, dtype)
     seqs = check_sequences(seqs)
     if not seqs:
         return np.zeros((0, length or 0, 4), dtype=dtype)
-    length = _common_length(seqs, expected=length)
-    if length == 0:
-        return np.zeros((len(seqs), 0, 4), dtype=dtype)
+    return _one_hot_cube(seqs, n_value, dtype, _common_length(seqs, expected=length))
+
+
+def _one_hot_cube(seqs: list[str], n_value: float, dtype: np.dtype, length: int) -> np.ndarray:
+    """One-hot cube of checked sequences of one ``length`` (parameters already validated)."""
+    if length == 0 or not seqs:
+        return np.zeros((len(seqs), length, 4), dtype=dtype)
     lengths = np.full(len(seqs), length, dtype=np.int64)
     base, _ = _encode_chunk(seqs, lengths, seqs)
     table = np.zeros((5, 4), dtype=dtype)

@@ -482,6 +482,13 @@ def test_bad_one_hot_parameters(params, message):
         OneHotSequenceEncoder(**params).fit(["ACGT"])
 
 
+def test_one_hot_encode_validates_its_parameters_too():
+    with pytest.raises(ValueError, match=r"^one_hot_encode: n_value must be a number"):
+        one_hot_encode(["ACGT"], n_value="x")
+    with pytest.raises(ValueError, match=r"^one_hot_encode: dtype must be a numeric"):
+        one_hot_encode(["ACGT"], dtype="x")
+
+
 def test_one_hot_accepted_parameter_values():
     assert np.isnan(OneHotSequenceEncoder(n_value=np.nan).fit_transform(["N"])).all()
     X = OneHotSequenceEncoder(n_value=1, dtype=np.int8).fit_transform(["AN"])
@@ -522,6 +529,10 @@ def test_one_hot_mixed_lengths():
         enc1.transform(["ACGTA"])
     with pytest.raises(ValueError, match="row 0: invalid character 'x' at position 1"):
         enc1.transform(["AxGT"])
+
+
+def test_one_hot_transform_of_no_rows():
+    assert OneHotSequenceEncoder().fit(["ACG"]).transform([]).shape == (0, 12)
 
 
 def test_one_hot_fit_on_empty_sequences_raises():
