@@ -183,11 +183,11 @@ def _check(
         i = invalid[0]
         position, char = _first_invalid(seqs[i], frozenset(allowed_chars))
         case = " (either case)" if ignore_case else ""
-        hint = (
-            " Upper-case the sequences first (or use clean_sequences)."
-            if not ignore_case and char.upper() in alphabet
-            else ""
-        )
+        hint = ""
+        if not ignore_case and char.upper() in alphabet:
+            hint = f" Upper-case the {what}s first" + (
+                " (or use clean_sequences)." if what == "sequence" else "."
+            )
         raise ValueError(
             f"{place(i)}: invalid character {char!r} at position {position} (0-based); "
             f"allowed: {alphabet!r}{case}." + share(len(invalid), "have invalid characters") + hint
