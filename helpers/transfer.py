@@ -853,10 +853,10 @@ class LatentSiteRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
 # --------------------------------------------------------------------------- #
 
 
-def _pearson_columns(y: np.ndarray, preds: np.ndarray) -> np.ndarray:
-    yc = y - y.mean(axis=-1, keepdims=True)
+def _pearson_columns(yc: np.ndarray, preds: np.ndarray, y_norm: np.ndarray) -> np.ndarray:
+    """Row-wise Pearson r of centred ``yc`` (with row norms ``y_norm``) and ``preds``."""
     pc = preds - preds.mean(axis=-1, keepdims=True)
-    return (yc * pc).sum(-1) / np.sqrt((yc**2).sum(-1) * (pc**2).sum(-1))
+    return (yc * pc).sum(-1) / (y_norm * np.sqrt((pc**2).sum(-1)))
 
 
 class PairedDifference(NamedTuple):
@@ -911,13 +911,19 @@ def paired_bootstrap_diff(
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
     rng = np.random.default_rng(seed)
     diffs = np.empty(n_boot)
-    chunk = max(1, 2_000_000 // len(y))
+    chunk = max(1, 1_000_000 // len(y))
+    stacked = np.stack([y, a, b]).astype(np.float32)
     for start in range(0, n_boot, chunk):
         rows = rng.integers(0, len(y), size=(min(chunk, n_boot - start), len(y)))
-        diffs[start : start + len(rows)] = _pearson_columns(y[rows], a[rows]) - _pearson_columns(
-            y[rows], b[rows]
-        )
+        ys, as_, bs = (v[rows].astype(np.float64) for v in stacked)
+        ys -= ys.mean(axis=1, keepdims=True)
+        yy = np.sqrt((ys**2).sum(axis=1))
+        r_a = _pearson_columns(ys, as_, yy)
+        r_b = _pearson_columns(ys, bs, yy)
+        diffs[start : start + len(rows)] = r_a - r_b
     tail = (1 - confidence) / 2
     low, high = np.quantile(diffs, [tail, 1 - tail])
-    estimate = _pearson_columns(y, a) - _pearson_columns(y, b)
+    yc = y - y.mean()
+    y_norm = np.sqrt((yc**2).sum())
+    estimate = _pearson_columns(yc, a, y_norm) - _pearson_columns(yc, b, y_norm)
     return PairedDifference(float(estimate), float(low), float(high))

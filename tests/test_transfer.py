@@ -57,7 +57,9 @@ def test_find_sites_recovers_planted_consensus_sites(spacer):
     sites = find_sites(seqs, consensus_weights(spacer_penalty=0.0))
     assert (sites["minus35_start"].to_numpy() == starts).mean() >= 0.95
     assert (sites["spacer_length"] == spacer).mean() >= 0.95
-    assert np.array_equal(sites["minus10_start"], sites["minus35_start"] + 6 + sites["spacer_length"])
+    assert np.array_equal(
+        sites["minus10_start"], sites["minus35_start"] + 6 + sites["spacer_length"]
+    )
     assert sites["posterior"].between(0, 1).all()
 
 
@@ -77,9 +79,12 @@ def test_find_sites_on_the_simulated_library_ground_truth():
     found, planted = sites["minus10_start"].to_numpy(), truth["minus10_start"].to_numpy()
     assert site_agreement(found[clear], planted[clear], tolerance=0) >= 0.9
     assert site_agreement(found, planted, tolerance=1) >= 0.7
-    assert site_agreement(
-        sites["spacer_length"].to_numpy()[clear], truth["spacer_length"].to_numpy()[clear], 0
-    ) >= 0.9
+    assert (
+        site_agreement(
+            sites["spacer_length"].to_numpy()[clear], truth["spacer_length"].to_numpy()[clear], 0
+        )
+        >= 0.9
+    )
 
 
 def test_find_sites_on_lafleur_annotations():
@@ -166,7 +171,9 @@ def test_parts_from_annotated_sites_rebuild_lafleur_parts():
 def test_aligned_parts_bad_input():
     with pytest.raises(ValueError, match="lacks column"):
         aligned_parts(pd.DataFrame({"up": ["A"]}))
-    parts = pd.DataFrame([["AAAA", "TTGACA", "A" * 17, "TATAAT", "GG", "C" * 5]], columns=PART_NAMES)
+    parts = pd.DataFrame(
+        [["AAAA", "TTGACA", "A" * 17, "TATAAT", "GG", "C" * 5]], columns=PART_NAMES
+    )
     parts.loc[0, "itr"] = "CCXCC"
     with pytest.raises(ValueError, match="row 0: part 'itr'"):
         aligned_parts(parts)
@@ -245,7 +252,9 @@ def test_regressor_is_a_scikit_learn_estimator():
     seqs, y = _toy_library(seed=2, n=120)
     model = LatentSiteRegressor(max_iter=10)
     assert clone(model).get_params() == model.get_params()
-    predicted = cross_val_predict(model, pd.Series(seqs), y, cv=KFold(3, shuffle=True, random_state=0))
+    predicted = cross_val_predict(
+        model, pd.Series(seqs), y, cv=KFold(3, shuffle=True, random_state=0)
+    )
     assert predicted.shape == (120,)
     pipe = make_pipeline(LatentSiteRegressor(max_iter=5)).fit(np.array(seqs, dtype=object), y)
     assert pipe.predict(seqs[:3]).shape == (3,)
