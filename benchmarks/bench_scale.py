@@ -70,7 +70,7 @@ def run_sharded(n: int, workers: int, kmin: int, kmax: int, shard_size: int) -> 
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
                 memory_limit=0,
             ) as cluster,
             Client(cluster) as client,

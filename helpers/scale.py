@@ -308,7 +308,7 @@ def write_promoter_shards(
         raise ValueError(f"n and shard_size must be at least 1, got n={n}, shard_size={shard_size}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    width = max(4, len(str(n - 1)))
+    width = max(9, len(str(n - 1)))  # fixed: ids do not depend on n
     n_shards = math.ceil(n / shard_size)
     paths = [out / f"part-{i:05d}.parquet" for i in range(n_shards)]
     tasks = [
@@ -590,7 +590,7 @@ def tree_reduce(
             dask.delayed(combine, pure=True)(level[i : i + split_every])
             for i in range(0, len(level), split_every)
         ]
-    return level[0]
+    return dask.delayed(level[0])  # lazy even for a single part
 
 
 # --------------------------------------------------------------------------- #
@@ -667,6 +667,26 @@ class RidgeStats:
             sum_x = D.sum(axis=0)
             xty = D.T @ y
         return cls(n, sum_x, float(y.sum()), float(y @ y), xtx, xty)
+
+    def subset(self, columns: Sequence[int] | np.ndarray) -> RidgeStats:
+        """Statistics of the model that uses only some columns of X (no new pass).
+
+        Examples
+        --------
+        >>> stats = RidgeStats.from_arrays(np.eye(3), np.arange(3.0))
+        >>> stats.subset([0, 2]).xtx
+        array([[1., 0.],
+               [0., 1.]])
+        """
+        cols = np.asarray(columns)
+        return RidgeStats(
+            self.n,
+            self.sum_x[cols],
+            self.sum_y,
+            self.sum_yy,
+            self.xtx[np.ix_(cols, cols)],
+            self.xty[cols],
+        )
 
     def centered(self) -> tuple[np.ndarray, np.ndarray, float, np.ndarray, float]:
         """Centered Gram matrix, centered Xᵀy, centered yᵀy and the means of X and y."""
@@ -1030,8 +1050,10 @@ class ShardedSGDRegressor:
 
     For feature spaces too wide for a p × p Gram matrix (k = 8 has 65,536
     columns: XᵀX would take 34 GB). One Dask pass computes each column's
-    scale (root mean square, so sparse rows stay sparse) and the mean of y;
-    then the shards are streamed in a fixed order, ``epochs`` times, in
+    scale and the mean of y: columns are divided by their root mean square
+    (so sparse rows stay sparse) times the square root of the number of
+    non-zero columns, which makes the mean squared row norm 1, so one
+    learning rate suits any k. Then the shards are streamed in a fixed order, ``epochs`` times, in
     mini-batches, through ``partial_fit`` in the calling process (the updates
     are sequential by nature; only one shard is in memory at a time).
 
@@ -1042,7 +1064,8 @@ class ShardedSGDRegressor:
     batch_size : int, default=10_000
     alpha : float, default=1e-4
         L2 penalty of ``SGDRegressor``.
-    eta0 : float, default=0.01
+    eta0 : float, default=0.5
+        Initial learning rate (``learning_rate="invscaling"``).
     random_state : int, default=0
     scheduler : str, optional
     progress : bool, default=False
@@ -1063,7 +1086,7 @@ class ShardedSGDRegressor:
         epochs: int = 1,
         batch_size: int = 10_000,
         alpha: float = 1e-4,
-        eta0: float = 0.01,
+        eta0: float = 0.5,
         random_state: int = 0,
         scheduler: str | None = None,
         progress: bool = False,
@@ -1091,7 +1114,7 @@ class ShardedSGDRegressor:
         parts = [dask.delayed(_shard_moments, pure=True)(p, vec) for p in paths]
         (m,) = compute(tree_reduce(parts), scheduler=self.scheduler, progress=self.progress)
         rms = np.sqrt(m.sum_xx / m.n)
-        self.scale_ = np.where(rms > 0, rms, 1.0)
+        self.scale_ = np.where(rms > 0, rms * math.sqrt(max(1, int((rms > 0).sum()))), 1.0)
         self.y_mean_ = m.sum_y / m.n
         self.n_train_ = int(m.n)
         sgd = SGDRegressor(

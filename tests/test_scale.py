@@ -73,7 +73,7 @@ def test_shards_layout(shards):
     frames = [read_shard(p) for p in shards]
     whole = pd.concat(frames, ignore_index=True)
     assert list(whole.columns) == ["id", "sequence", "expression"]
-    assert whole["id"].tolist() == [f"P{i:04d}" for i in range(N)]
+    assert whole["id"].tolist() == [f"P{i:09d}" for i in range(N)]
     assert whole["sequence"].str.len().eq(100).all()
     assert whole["sequence"].nunique() == N
 
@@ -84,7 +84,7 @@ def test_shards_are_byte_identical_on_any_number_of_workers(shards, tmp_path):
     threads = write_promoter_shards(tmp_path / "threads", N, shard_size=SHARD, scheduler="threads")
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         Client(cluster),
     ):
@@ -96,8 +96,7 @@ def test_shards_are_byte_identical_on_any_number_of_workers(shards, tmp_path):
 def test_shard_depends_only_on_seed_and_index(shards, tmp_path):
     # a longer run with the same seed and shard size starts with the same shards' rows
     longer = write_promoter_shards(tmp_path / "a", N + 700, shard_size=SHARD, scheduler="threads")
-    for a, b in zip(shards[:4], longer[:4], strict=True):
-        pd.testing.assert_frame_equal(read_shard(a), read_shard(b))
+    assert _bytes(longer[:5]) == _bytes(shards)
     other = write_promoter_shards(tmp_path / "b", N, seed=1, shard_size=SHARD, scheduler="threads")
     assert read_shard(other[0])["sequence"].iloc[0] != read_shard(shards[0])["sequence"].iloc[0]
 
