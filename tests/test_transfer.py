@@ -168,6 +168,12 @@ def test_parts_from_annotated_sites_rebuild_lafleur_parts():
     assert table["spacer_length"].tolist() == promoters["spacer"].str.len().tolist()
 
 
+def test_parts_from_sites_bad_input():
+    seqs, _ = _planted(np.random.default_rng(4), n_seq=3)
+    with pytest.raises(ValueError, match="3 sequences but 2 rows of sites"):
+        parts_from_sites(seqs, find_sites(seqs[:2]))
+
+
 def test_aligned_parts_bad_input():
     with pytest.raises(ValueError, match="lacks column"):
         aligned_parts(pd.DataFrame({"up": ["A"]}))
