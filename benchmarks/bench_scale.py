@@ -169,6 +169,9 @@ def main(argv: list[str] | None = None) -> None:
         "--inmemory-limit-gb", type=float, default=4.0, help="address-space limit (a laptop)"
     )
     parser.add_argument("--csv", help="also write the table to this CSV file")
+    parser.add_argument(
+        "--previous", help="CSV of an earlier run (--csv) to include in the table and summary"
+    )
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # internal: sharded N W
     parser.add_argument("--one-in-memory", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -204,6 +207,9 @@ def main(argv: list[str] | None = None) -> None:
             )
             print(rows[-1], file=sys.stderr, flush=True)
     table = pd.DataFrame(rows)
+    if args.previous:
+        table = pd.concat([pd.read_csv(args.previous), table], ignore_index=True)
+        table = table.sort_values(["n", "recipe"], kind="stable", ignore_index=True)
     columns = [
         "recipe",
         "n",
@@ -228,10 +234,13 @@ def main(argv: list[str] | None = None) -> None:
     peak_ratio = float("nan")
     if len(two) >= 2:
         peak_ratio = two["peak_total_mb"].iloc[-1] / two["peak_total_mb"].iloc[0]
-    speedup = float("nan")
-    largest = sharded[sharded["n"] == sharded["n"].max()].set_index("workers")
-    if {1, 2} <= set(largest.index):
-        speedup = largest.loc[1, "featurise_reduce_s"] / largest.loc[2, "featurise_reduce_s"]
+    speedup, speedup_n = float("nan"), None
+    for n_value, group in sharded.dropna(subset=["featurise_reduce_s"]).groupby("n"):
+        by_workers = group.set_index("workers")["featurise_reduce_s"]
+        if {1, 2} <= set(by_workers.index):  # the largest N run with both worker counts
+            speedup, speedup_n = by_workers[1] / by_workers[2], n_value
+    if speedup_n is not None and speedup_n != sharded["n"].max():
+        print(f"(speedup_2w measured at N={speedup_n:,}, the largest N run with 1 and 2 workers)")
     print(f"peak_ratio={peak_ratio:.2f} speedup_2w={speedup:.2f}")
 
 

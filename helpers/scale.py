@@ -716,9 +716,9 @@ class RidgeStats:
         r = cov / math.sqrt(var_pred * cyy) if var_pred > 0 and cyy > 0 else float("nan")
         return {
             "n": int(self.n),
-            "pearson_r": r,
-            "r2": 1 - sse / cyy if cyy > 0 else float("nan"),
-            "mse": sse / self.n,
+            "pearson_r": float(r),
+            "r2": float(1 - sse / cyy) if cyy > 0 else float("nan"),
+            "mse": float(sse / self.n),
         }
 
 
@@ -1031,10 +1031,10 @@ class _PredStats:
         cyp = self.syp - self.sy * self.sp / n
         sse = self.syy - 2 * self.syp + self.spp
         return {
-            "n": n,
-            "pearson_r": cyp / math.sqrt(cyy * cpp) if cyy > 0 and cpp > 0 else float("nan"),
-            "r2": 1 - sse / cyy if cyy > 0 else float("nan"),
-            "mse": sse / n,
+            "n": int(n),
+            "pearson_r": float(cyp / math.sqrt(cyy * cpp)) if cyy > 0 and cpp > 0 else float("nan"),
+            "r2": float(1 - sse / cyy) if cyy > 0 else float("nan"),
+            "mse": float(sse / n),
         }
 
 
