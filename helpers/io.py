@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -42,6 +42,7 @@ __all__ = [
     "QCReport",
     "GroundTruth",
     "read_sequences_csv",
+    "read_table",
     "read_fasta",
     "sequence_stats",
     "validate_sequences",
@@ -82,16 +83,85 @@ def _existing_file(path: str | Path) -> Path:
     return path
 
 
-def _sniff_separator(header: str) -> str:
-    """Pick ``','``, ``';'`` or a tab: whichever the header line uses most."""
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ","
+#: Column separators by name; ``sep=`` takes a name or the character itself.
+SEPARATORS: dict[str, str] = {
+    "comma": ",",
+    "semicolon": ";",
+    "tab": "\t",
+    "whitespace": r"\s+",
+}
+_WHITESPACE = SEPARATORS["whitespace"]
+
+
+def _separator(sep: str | None) -> str | None:
+    """``sep`` as pandas needs it: separator names, a space and whitespace resolved."""
+    if sep is None:
+        return None
+    if sep in SEPARATORS:
+        return SEPARATORS[sep]
+    if sep in (" ", _WHITESPACE):
+        return _WHITESPACE
+    if sep in (",", ";", "\t", "|"):
+        return sep
+    raise ValueError(
+        f"sep must be one of {sorted(SEPARATORS)}, ',', ';', a tab, '|' or None (sniff it "
+        f"from the file), got {sep!r}."
+    )
+
+
+def _separator_name(sep: str) -> str:
+    """How a separator is named in messages."""
+    names = {v: k for k, v in SEPARATORS.items()}
+    return names.get(sep, repr(sep))
+
+
+def _n_fields(line: str, sep: str) -> int:
+    if sep == _WHITESPACE:
+        return len(line.split())
+    return len(next(csv.reader([line], delimiter=sep)))
+
+
+def _sniff_separator(text_head: str) -> str:
+    """The separator of a table, from its first lines.
+
+    The separator is the one that splits every sampled line into the same
+    number of fields, more than one (tab, comma, semicolon, then runs of
+    whitespace; with ties the earlier one). If none is consistent, the one the
+    first line uses most (comma if it uses none).
+    """
+    lines = [line for line in text_head.splitlines() if line.strip()][:50]
+    if len(lines) > 2:
+        lines = lines[:-1]  # the last line of a head may be cut mid-line
+    best, best_n = None, 1
+    for sep in ("\t", ",", ";", _WHITESPACE):
+        counts = {_n_fields(line, sep) for line in lines}
+        if len(counts) == 1 and (n := counts.pop()) > best_n:
+            best, best_n = sep, n
+    if best is not None:
+        return best
+    first = lines[0] if lines else ""
+    uses = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    most = max(uses, key=lambda sep: uses[sep])
+    return most if uses[most] > 0 else ","
 
 
 def _header_names(text_head: str, sep: str) -> list[str]:
     """The header line's column names, as written (stripped), duplicates included."""
-    return [name.strip() for name in next(csv.reader(text_head.splitlines(), delimiter=sep))]
+    first = text_head.splitlines()[0] if text_head else ""
+    if sep == _WHITESPACE:
+        return first.split()
+    return [name.strip() for name in next(csv.reader([first], delimiter=sep))]
+
+
+def _text_head(path: Path, n_bytes: int = 65536) -> str:
+    """The first ``n_bytes`` of a text file (gzip-compressed or not), decoded."""
+    import gzip
+
+    with path.open("rb") as handle:
+        magic = handle.read(2)
+    opener = gzip.open if magic == b"\x1f\x8b" else open
+    with opener(path, "rb") as handle:
+        return handle.read(n_bytes).decode("utf-8-sig", errors="replace")
 
 
 def _check_unique_columns(names: Sequence[str], path: Path) -> None:
@@ -163,6 +233,102 @@ def _to_numbers(
     return numbers
 
 
+def _one_column_hint(found: Sequence[str], sep: str) -> str:
+    """A hint when a whole line was read as one column: the separator is wrong."""
+    if len(found) != 1:
+        return ""
+    return (
+        f" The file was read as a single column, so its separator is probably not "
+        f"{_separator_name(sep)}: pass `sep=` (',', ';', 'tab' or 'whitespace')."
+    )
+
+
+def read_table(path: str | Path, *, sep: str | None = None, header: bool = True) -> pd.DataFrame:
+    r"""Read any delimited text table as text, with its separator sniffed or given.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A text table, possibly gzip-compressed (``.gz``). A UTF-8 byte-order
+        mark (as written by Excel) is ignored.
+    sep : str, optional
+        ``","``, ``";"``, a tab, ``"|"``, or a name of :data:`SEPARATORS`
+        (``"comma"``, ``"semicolon"``, ``"tab"``, ``"whitespace"``). By
+        default the separator is sniffed: the one that splits every one of the
+        first lines into the same number of fields (more than one).
+    header : bool, default=True
+        Whether the first line names the columns; without one, columns are
+        named by position from 0: ``"0"``, ``"1"``, ...
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell as text (``""`` when empty), column names stripped;
+        ``.attrs`` holds ``source`` (the path) and ``sep`` (the separator used).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist (the message lists the folder's files).
+    ValueError
+        If ``sep`` is unknown, the file is empty, not UTF-8 text, has a header
+        but no rows, a column name occurs twice, or a row has more fields than
+        the header.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "t.txt").write_text("name  value\nA1    1.5\nA2    2\n")
+    >>> table = read_table(folder / "t.txt")
+    >>> table.attrs["sep"], table.columns.tolist(), table["value"].tolist()
+    ('\\s+', ['name', 'value'], ['1.5', '2'])
+    """
+    path = _existing_file(path)
+    sep = _separator(sep)
+    text_head = _text_head(path)
+    if not text_head.strip():
+        raise ValueError(
+            f"{path} is empty: expected a header line such as 'id,sequence,expression'."
+        )
+    if sep is None:
+        sep = _sniff_separator(text_head)
+    if header:
+        _check_unique_columns(_header_names(text_head, sep), path)
+    try:
+        with warnings.catch_warnings():
+            # a row with more fields than the header must fail, not lose data
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(
+                path,
+                sep=sep,
+                header=0 if header else None,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                index_col=False,
+            )
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{path} is not UTF-8 text ({err.reason} at byte {err.start}). If it is a "
+            "spreadsheet (.xlsx), export it as 'CSV UTF-8'; if it is a CSV in another "
+            "encoding, re-save it as UTF-8."
+        ) from err
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
+        raise ValueError(
+            f"{path} could not be read as a {_separator_name(sep)}-separated table with one "
+            f"field per header column: {err}"
+        ) from err
+    table.columns = [str(c).strip() for c in table.columns]
+    if table.empty:
+        raise ValueError(
+            f"{path} has a header line but no data rows: found columns {list(table.columns)} "
+            "and nothing below them. Is this the right file, or was the export cut short?"
+        )
+    table.attrs.update(source=str(path), sep=sep)
+    return table
+
+
 def read_sequences_csv(
     path: str | Path,
     sequence_col: str | None = "sequence",
@@ -170,6 +336,7 @@ def read_sequences_csv(
     target_cols: Sequence[str] | None = None,
     *,
     sep: str | None = None,
+    header: bool = True,
 ) -> pd.DataFrame:
     r"""Read a table of sequences and their measurements.
 
@@ -188,10 +355,14 @@ def read_sequences_csv(
         tokens such as ``NA`` become ``NaN``; ``inf`` is an error). By default
         every column other than ``id_col`` and ``sequence_col``.
     sep : str, optional
-        Column separator. By default it is sniffed from the header line:
-        whichever of ``,``, ``;`` or tab occurs most. With ``;`` a decimal
-        comma (``1,5``) is read as a decimal point, as European spreadsheets
-        write it.
+        Column separator: ``","``, ``";"``, a tab, ``"|"``, or a name of
+        :data:`SEPARATORS` (``"whitespace"``: runs of spaces or tabs). By
+        default it is sniffed from the first lines (see :func:`read_table`).
+        With ``;`` a decimal comma (``1,5``) is read as a decimal point, as
+        European spreadsheets write it.
+    header : bool, default=True
+        Whether the first line names the columns. Without one, columns are
+        named by position from 0: ``"0"``, ``"1"``, ...
 
     Returns
     -------
@@ -227,45 +398,9 @@ def read_sequences_csv(
     0  A1     ACGT         1.5
     1  A2     GGCA         NaN
     """
-    path = _existing_file(path)
-    text_head = path.read_bytes()[:65536].decode("utf-8-sig", errors="replace")
-    if not text_head.strip():
-        raise ValueError(
-            f"{path} is empty: expected a header line such as 'id,sequence,expression'."
-        )
-    if sep is None:
-        sep = _sniff_separator(text_head.splitlines()[0])
+    table = read_table(path, sep=sep, header=header)
+    path, sep = Path(table.attrs["source"]), table.attrs["sep"]
     decimal = "," if sep == ";" else "."
-    _check_unique_columns(_header_names(text_head, sep), path)
-    try:
-        with warnings.catch_warnings():
-            # a row with more fields than the header must fail, not lose data
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            table = pd.read_csv(
-                path,
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                index_col=False,
-            )
-    except UnicodeDecodeError as err:
-        raise ValueError(
-            f"{path} is not UTF-8 text ({err.reason} at byte {err.start}). If it is a "
-            "spreadsheet (.xlsx), export it as 'CSV UTF-8'; if it is a CSV in another "
-            "encoding, re-save it as UTF-8."
-        ) from err
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
-        raise ValueError(
-            f"{path} could not be read as a {sep!r}-separated table with one field per "
-            f"header column: {err}"
-        ) from err
-    table.columns = [str(c).strip() for c in table.columns]
-    if table.empty:
-        raise ValueError(
-            f"{path} has a header line but no data rows: found columns {list(table.columns)} "
-            "and nothing below them. Is this the right file, or was the export cut short?"
-        )
 
     found = list(table.columns)
     key_cols = [id_col] if sequence_col is None else [id_col, sequence_col]
@@ -277,8 +412,9 @@ def read_sequences_csv(
         raise ValueError(
             f"{path} is missing column(s) {missing_cols}. Expected {expected}"
             + (" and measurement columns" if target_cols is None else "")
-            + f"; found {found} (separator {sep!r}). Pass `id_col=`, `sequence_col=` or "
-            "`target_cols=` to name the columns of your file."
+            + f"; found {found} (separator {_separator_name(sep)}). Pass `id_col=`, "
+            "`sequence_col=` or `target_cols=` to name the columns of your file."
+            + _one_column_hint(found, sep)
         )
 
     for column in key_cols:
@@ -958,58 +1094,210 @@ def load_ground_truth() -> GroundTruth:
 # any table layout, one standard table (the "use your own data" template)
 # ---------------------------------------------------------------------------
 
-#: File name endings read as FASTA; everything else is read as a table.
+#: File name endings read as FASTA (also with ``.gz``); everything else is a table.
 FASTA_SUFFIXES: frozenset[str] = frozenset({".fa", ".fasta", ".fna", ".fas", ".ffn"})
 
+#: Target transforms by name: what :func:`load_table` applies to the measurement.
+TARGET_TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "log10": np.log10,
+    "log2": np.log2,
+    "ln": np.log,
+}
 
-def _format_of(path: Path, fmt: str | None) -> Literal["csv", "fasta"]:
-    """``"csv"`` or ``"fasta"``: as given, or guessed from the file name."""
+
+def _format_of(path: Path, fmt: str | None) -> Literal["table", "fasta"]:
+    """``"table"`` or ``"fasta"``: as given, or guessed from the file name."""
     if fmt is None:
-        return "fasta" if path.suffix.lower() in FASTA_SUFFIXES else "csv"
-    if fmt not in ("csv", "fasta"):
-        raise ValueError(f"fmt must be 'csv', 'fasta' or None (guess from the name), got {fmt!r}.")
-    return fmt
+        suffixes = [s.lower() for s in path.suffixes]
+        if suffixes and suffixes[-1] == ".gz":
+            suffixes = suffixes[:-1]
+        return "fasta" if suffixes and suffixes[-1] in FASTA_SUFFIXES else "table"
+    if fmt in ("csv", "table"):
+        return "table"
+    if fmt == "fasta":
+        return "fasta"
+    raise ValueError(
+        f"fmt must be 'table' (or 'csv': any delimited text table), 'fasta' or None (guess "
+        f"from the name), got {fmt!r}."
+    )
+
+
+def _column(found: Sequence[str], col: str | int, path: Path, what: str) -> str:
+    """The name of column ``col`` (a name, or a 0-based position) of a table."""
+    if isinstance(col, bool) or not isinstance(col, str | int | np.integer):
+        raise ValueError(f"{what} must be a column name or a 0-based position, got {col!r}.")
+    if isinstance(col, str):
+        if col in found:
+            return col
+        raise ValueError(
+            f"{path} has no column {col!r} ({what}); found {list(found)}. Name one of these "
+            "in the settings (or a 0-based position)." + _one_column_hint(found, ",")
+        )
+    if not 0 <= int(col) < len(found):
+        raise ValueError(
+            f"{path} has {len(found)} column(s) {list(found)}, so {what}={col} (a 0-based "
+            "position) does not exist."
+        )
+    return found[int(col)]
+
+
+def _read_fasta_records(path: Path) -> pd.DataFrame:
+    """Read ``path`` as FASTA, refusing files that are not, with a message saying what to set."""
+    hint = (
+        " If it is a table (e.g. name<TAB>sequence lines), set fmt='table' (FORMAT = "
+        '"table" in the settings cell) and name its columns.'
+    )
+    try:
+        records = read_fasta(path, strict=False)
+    except ValueError as err:
+        raise ValueError(f"{err}{hint}") from err
+    empty = records["sequence"].str.len() == 0
+    if empty.mean() > 0.5:
+        example = records.loc[empty, ["id", "description"]].iloc[0]
+        header = f">{example['id']} {example['description']}".strip()
+        raise ValueError(
+            f"{path} is not a usable FASTA file: {int(empty.sum())} of {len(records)} records "
+            f"have an empty sequence (e.g. the header line {header[:70]!r}), so sequences are "
+            "probably on the header lines, not below them." + hint
+        )
+    return records
+
+
+def _numbers(table: pd.DataFrame, column: str, ids: pd.Series, path: Path, sep: str) -> pd.Series:
+    return _to_numbers(
+        table[column], column=column, ids=ids, path=path, decimal="," if sep == ";" else "."
+    )
+
+
+def _measurements(
+    raw: pd.DataFrame,
+    path: Path,
+    *,
+    ids: pd.Series,
+    target_col: str | int | None,
+    replicate_cols: Sequence[str | int] | None,
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """``target`` and the replicate columns of a table, as numbers.
+
+    Returns the frame (``target`` and ``replicate_1``...), the target's name
+    and the replicate columns' names in the file.
+    """
+    found = list(raw.columns)
+    sep = raw.attrs.get("sep", ",")
+    replicates = [_column(found, c, path, "a replicate column") for c in replicate_cols or []]
+    if len(replicates) == 1:
+        raise ValueError(
+            f"replicate_cols names one column ({replicates[0]!r}); replicates are two or more "
+            "measurements of the same sequence."
+        )
+    out = pd.DataFrame(index=raw.index)
+    for i, name in enumerate(replicates, start=1):
+        out[f"replicate_{i}"] = _numbers(raw, name, ids, path, sep)
+    if target_col is None:
+        if not replicates:
+            raise ValueError(
+                "target_col is None but no replicate_cols are given: name the measurement "
+                "column, or the replicate columns whose mean is the target."
+            )
+        out["target"] = out[[f"replicate_{i}" for i in range(1, len(replicates) + 1)]].mean(axis=1)
+        target_name = f"mean of {', '.join(replicates)}"
+    else:
+        name = _column(found, target_col, path, "target_col")
+        out["target"] = _numbers(raw, name, ids, path, sep)
+        target_name = name
+    return out, target_name, replicates
 
 
 def load_table(
     path: str | Path,
     *,
-    fmt: Literal["csv", "fasta"] | None = None,
-    id_col: str = "id",
-    sequence_col: str = "sequence",
-    target_col: str = "expression",
+    fmt: Literal["table", "csv", "fasta"] | None = None,
+    sep: str | None = None,
+    header: bool = True,
+    id_col: str | int | None = "id",
+    sequence_col: str | int = "sequence",
+    target_col: str | int | None = "expression",
+    replicate_cols: Sequence[str | int] | None = None,
+    group_col: str | int | None = None,
     targets_path: str | Path | None = None,
+    targets_sep: str | None = None,
+    targets_header: bool = True,
+    join_key: str | int | None = None,
+    target_transform: Literal["log10", "log2", "ln"] | None = None,
     log10_target: bool = False,
+    higher_is_stronger: bool = True,
 ) -> pd.DataFrame:
-    r"""Read sequences and one measurement per sequence into a standard table.
+    r"""Read sequences and one measurement per sequence, from any layout, into one table.
+
+    Sequences come from a delimited text table (any separator, with or
+    without a header, with or without an id column) or from a FASTA file.
+    Measurements come from the same table or from a second one
+    (``targets_path``), joined on a key; rows that match nothing are counted.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        A CSV/TSV file with a header (read by
-        :func:`read_sequences_csv`, so ``,``, ``;`` or tab
-        separated), or a FASTA file (read by :func:`read_fasta`).
-    fmt : {"csv", "fasta"}, optional
-        File format; by default FASTA if the name ends in ``.fa``, ``.fasta``,
-        ``.fna``, ``.fas`` or ``.ffn``, else CSV.
-    id_col, sequence_col, target_col : str
-        Names of the id, sequence and measurement columns of your file. For
-        FASTA, ``id_col`` and ``target_col`` name the columns of
-        ``targets_path`` (the FASTA header gives the id).
+        A text table (read by :func:`read_table`; ``.gz`` is fine) or a FASTA
+        file (read by :func:`read_fasta`; a file that is not FASTA is refused
+        with a message saying what to set).
+    fmt : {"table", "csv", "fasta"}, optional
+        File format (``"csv"`` means any delimited table); by default FASTA if
+        the name ends in ``.fa``, ``.fasta``, ``.fna``, ``.fas`` or ``.ffn``
+        (optionally ``.gz``), else a table.
+    sep : str, optional
+        Separator of the table: ``","``, ``";"``, ``"tab"``, ``"whitespace"``
+        ... (see :data:`SEPARATORS`); by default sniffed from the file.
+    header : bool, default=True
+        Whether the table's first line names its columns. Without a header,
+        columns are named ``"0"``, ``"1"``, ... and may be given as positions.
+    id_col : str, int or None, default="id"
+        Column of sequence names. ``None``: the file has none, and ids
+        ``row1``, ``row2``, ... (1-based file rows) are generated, which
+        ``.attrs["ids_generated"]`` records and the QC report states. Every
+        column setting takes a name or a 0-based position.
+    sequence_col : str or int, default="sequence"
+        Column of DNA sequences (tables only).
+    target_col : str, int or None, default="expression"
+        Column of the measurement; ``None`` to use the mean of
+        ``replicate_cols``.
+    replicate_cols : sequence of str or int, optional
+        Two or more columns measuring the same sequence again. They are kept
+        as ``replicate_1``, ``replicate_2``, ... (on the file's scale, before
+        any transform) so that a noise ceiling can be computed.
+    group_col : str or int, optional
+        A column of group labels (e.g. genomic background, design family):
+        rows of a group always share a cross-validation fold. Kept as
+        ``group``.
     targets_path : str or pathlib.Path, optional
-        For FASTA input: a table with an ``id_col`` and a ``target_col``
-        column, matched to the FASTA records by id, read like a CSV ``path``
-        (``,``, ``;`` with decimal commas, or tab). Ignored for CSV input.
+        A second table holding the measurements (needed for FASTA input):
+        ``target_col``, ``replicate_cols`` and ``group_col`` are then read
+        from it, and its ``join_key`` column is matched to the sequences' ids.
+    targets_sep, targets_header
+        ``sep`` and ``header`` of ``targets_path``.
+    join_key : str or int, optional
+        Column of ``targets_path`` holding the sequence ids; by default the
+        column named like ``id_col`` (for FASTA input, whose ids come from the
+        headers, ``id_col`` names this column; ``"id"`` if it is not a name).
+    target_transform : {"log10", "log2", "ln"}, optional
+        Transform of the measurement (expression is usually compared on a log
+        scale); every value must then be positive.
     log10_target : bool, default=False
-        Take log10 of the measurement (expression is usually compared on a log
-        scale). Every value must then be positive.
+        Shorthand for ``target_transform="log10"``.
+    higher_is_stronger : bool, default=True
+        Whether a higher measurement means a stronger promoter. ``False`` (as
+        for log(TX/TXref) in La Fleur et al. 2022, where more negative is
+        stronger) flips the sign of the target, so that in every later table and
+        figure higher means stronger. Correlations and R² do not change.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``id``, ``sequence`` (as written) and ``target`` (float, NaN
-        where missing), in file order; ``.attrs`` records the source file, the
-        target's name and, for FASTA input, how many targets matched no record.
+        Columns ``id``, ``sequence`` (as written), ``target`` (float, NaN where
+        missing), then ``replicate_1``... and ``group`` if asked, in file
+        order. ``.attrs`` records ``source``, ``target_name``, ``transform``,
+        ``higher_is_stronger``, ``replicate_cols``, ``sep``,
+        ``ids_generated``, and for two tables ``targets_source``,
+        ``targets_without_sequence`` and ``sequences_without_target``.
         Nothing is dropped here: :func:`quality_control` decides, and counts.
 
     Raises
@@ -1017,87 +1305,157 @@ def load_table(
     FileNotFoundError
         If a file does not exist.
     ValueError
-        If ``fmt`` is unknown, FASTA input has no ``targets_path``, a column
-        is missing, a file is empty, a measurement is not a number or is
-        infinite, or ``log10_target`` meets a value ≤ 0; messages name the
-        file, column, row and value.
+        If a setting is unknown, FASTA input has no ``targets_path``, a file
+        is not FASTA although read as FASTA, a column is missing (the message
+        lists the columns found and, when a whole line was read as one column,
+        suggests ``sep=``), a file is empty, a key repeats in the targets
+        table, a measurement is not a finite number, or a log transform meets a
+        value ≤ 0; messages name the file, column, row and value.
 
     Examples
     --------
+    A whitespace-separated table without ids, on a linear scale:
+
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "mine.csv").write_text("name,seq,tpm\nA1,ACGT,10\nA2,GGCA,100\n")
-    >>> load_table(folder / "mine.csv", id_col="name", sequence_col="seq",
-    ...            target_col="tpm", log10_target=True)
-       id sequence  target
-    0  A1     ACGT     1.0
-    1  A2     GGCA     2.0
+    >>> _ = (folder / "mine.txt").write_text("seq   tpm\nACGT  10\nGGCA  100\n")
+    >>> table = load_table(folder / "mine.txt", id_col=None, sequence_col="seq",
+    ...                    target_col="tpm", target_transform="log10")
+    >>> table
+         id sequence  target
+    0  row1     ACGT     1.0
+    1  row2     GGCA     2.0
+    >>> table.attrs["ids_generated"], table.attrs["sep"]
+    (True, '\\s+')
     """
     path = Path(path)
+    if log10_target:
+        if target_transform not in (None, "log10"):
+            raise ValueError("log10_target=True contradicts target_transform; set only one.")
+        target_transform = "log10"
+    if target_transform is not None and target_transform not in TARGET_TRANSFORMS:
+        raise ValueError(
+            f"target_transform must be one of {sorted(TARGET_TRANSFORMS)} or None, got "
+            f"{target_transform!r}."
+        )
     kind = _format_of(path, fmt)
-    if kind == "csv":
-        raw = read_sequences_csv(
-            path, sequence_col=sequence_col, id_col=id_col, target_cols=[target_col]
-        )
-        table = pd.DataFrame(
-            {"id": raw[id_col], "sequence": raw[sequence_col], "target": raw[target_col]}
-        )
-        unmatched = 0
-        source = path
-    else:
+    attrs: dict[str, object] = {"source": str(path), "ids_generated": False}
+
+    # 1. sequences (and ids)
+    if kind == "fasta":
         if targets_path is None:
             raise ValueError(
                 f"{path} is FASTA, which holds no measurements: pass targets_path= "
-                f"(a table with columns {id_col!r} and {target_col!r})."
+                f"(a table with an id column and a {target_col!r} column)."
             )
-        records = read_fasta(path, strict=False)
-        targets = _read_targets(Path(targets_path), id_col, target_col)
-        values = targets.drop_duplicates(subset="id", keep=False).set_index("id")["target"]
-        repeated = targets.loc[targets["id"].duplicated(keep=False), "id"].unique().tolist()
+        records = _read_fasta_records(_existing_file(path))
+        raw = records
+        ids = records["id"].astype(str)
+        sequences = records["sequence"]
+        attrs["sep"] = None
+    else:
+        raw = read_table(path, sep=sep, header=header)
+        found = list(raw.columns)
+        attrs["sep"] = raw.attrs["sep"]
+        seq_name = _column(found, sequence_col, path, "sequence_col")
+        sequences = raw[seq_name].str.strip()
+        if id_col is None:
+            ids = pd.Series([f"row{i + 1}" for i in range(len(raw))], index=raw.index)
+            attrs["ids_generated"] = True
+        else:
+            ids = raw[_column(found, id_col, path, "id_col")].str.strip()
+    table = pd.DataFrame({"id": ids.to_numpy(), "sequence": sequences.to_numpy()})
+
+    # 2. measurements: from the same table, or a second one joined on a key
+    if targets_path is None:
+        values, target_name, replicates = _measurements(
+            raw, path, ids=ids, target_col=target_col, replicate_cols=replicate_cols
+        )
+        table = pd.concat([table, values.reset_index(drop=True)], axis=1)
+    else:
+        if id_col is None and kind != "fasta":
+            raise ValueError(
+                f"{path} has no id column (id_col=None), so its rows cannot be matched to the "
+                f"measurements in {targets_path}: name the column that both tables share."
+            )
+        tpath = Path(targets_path)
+        targets = read_table(tpath, sep=targets_sep, header=targets_header)
+        key_default = id_col if isinstance(id_col, str) else "id"
+        key = _column(
+            list(targets.columns), key_default if join_key is None else join_key, tpath, "join_key"
+        )
+        keys = targets[key].str.strip()
+        values, target_name, replicates = _measurements(
+            targets, tpath, ids=keys, target_col=target_col, replicate_cols=replicate_cols
+        )
+        repeated = keys[keys.duplicated(keep=False)].unique().tolist()
         if repeated:
             raise ValueError(
-                f"{targets_path}: id(s) {repeated[:10]} appear more than once in column "
-                f"{id_col!r}; each sequence needs exactly one {target_col!r} value."
+                f"{tpath}: id(s) {repeated[:10]} appear more than once in column {key!r}; "
+                "each sequence needs exactly one row of measurements."
             )
-        table = pd.DataFrame(
-            {
-                "id": records["id"],
-                "sequence": records["sequence"],
-                "target": records["id"].map(values).astype(float),
-            }
+        values.index = keys.to_numpy()
+        joined = values.reindex(table["id"].to_numpy())
+        table = pd.concat([table, joined.reset_index(drop=True)], axis=1)
+        matched = set(table["id"])
+        attrs.update(
+            targets_source=str(tpath),
+            targets_sep=targets.attrs["sep"],
+            targets_header=targets_header,
+            join_key=key,
+            targets_without_sequence=int((~keys.isin(matched)).sum()),
+            sequences_without_target=int((~table["id"].isin(set(keys))).sum()),
         )
-        unmatched = int((~values.index.isin(set(records["id"]))).sum())
-        source = path
-    if log10_target:
+    if group_col is not None:
+        table["group"] = _groups(table, raw if kind != "fasta" else None, path, group_col, attrs)
+
+    # 3. transform and direction
+    if target_transform is not None:
         bad = table["target"] <= 0
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise ValueError(
-                f"{source}: log10_target=True needs positive values, but {target_col!r} of "
-                f"id {table['id'].iloc[i]!r} is {float(table['target'].iloc[i]):g} "
-                f"({int(bad.sum())} value(s) <= 0). Set log10_target=False or fix the values."
+                f"{attrs.get('targets_source', path)}: target_transform={target_transform!r} "
+                f"needs positive values, but {target_name!r} of id {table['id'].iloc[i]!r} is "
+                f"{float(table['target'].iloc[i]):g} ({int(bad.sum())} value(s) <= 0). "
+                "Set no transform, or fix the values (a pseudocount: x + c)."
             )
-        table["target"] = np.log10(table["target"])
-    table.attrs.update(
-        source=str(source),
-        target_name=f"log10 {target_col}" if log10_target else target_col,
-        targets_without_sequence=unmatched,
+        table["target"] = TARGET_TRANSFORMS[target_transform](table["target"].to_numpy())
+        target_name = f"{target_transform} {target_name}"
+    if not higher_is_stronger:
+        table["target"] = -table["target"]
+        target_name = f"−({target_name}), sign flipped so that higher = stronger"
+    attrs.update(
+        target_name=target_name,
+        transform=target_transform,
+        higher_is_stronger=higher_is_stronger,
+        replicate_cols=replicates,
     )
+    table.attrs.update(attrs)
     return table
 
 
-def _read_targets(path: Path, id_col: str, target_col: str) -> pd.DataFrame:
-    """Read the ``id_col`` and ``target_col`` columns of a table of measurements.
-
-    The file is read by :func:`read_sequences_csv` with no
-    sequence column, so a byte-order mark, ``;`` or tab separators and decimal
-    commas are handled as for sequence tables, and its messages (a missing
-    column, a non-numeric or infinite value) name the file, row, id and value.
-    """
-    raw = read_sequences_csv(path, sequence_col=None, id_col=id_col, target_cols=[target_col])
-    return pd.DataFrame(
-        {"id": raw[id_col].to_numpy(), "target": raw[target_col].to_numpy(dtype=float)}
+def _groups(
+    table: pd.DataFrame,
+    raw: pd.DataFrame | None,
+    path: Path,
+    group_col: str | int,
+    attrs: dict[str, object],
+) -> np.ndarray:
+    """The ``group_col`` label of every row: from the sequence table, else the targets table."""
+    if raw is not None and (
+        (isinstance(group_col, str) and group_col in raw.columns) or "targets_source" not in attrs
+    ):
+        name = _column(list(raw.columns), group_col, path, "group_col")
+        return raw[name].astype(str).str.strip().to_numpy()
+    tpath = Path(str(attrs["targets_source"]))
+    targets = read_table(tpath, sep=attrs.get("targets_sep"), header=bool(attrs["targets_header"]))
+    name = _column(list(targets.columns), group_col, tpath, "group_col")
+    labels = pd.Series(
+        targets[name].astype(str).str.strip().to_numpy(),
+        index=targets[str(attrs["join_key"])].str.strip().to_numpy(),
     )
+    return labels.reindex(table["id"].to_numpy()).fillna("").to_numpy()
 
 
 def quality_control(
@@ -1113,12 +1471,10 @@ def quality_control(
     Parameters
     ----------
     table : pandas.DataFrame
-        Columns ``id``, ``sequence`` and ``target``.
+        Columns ``id``, ``sequence`` and ``target`` (other columns are kept).
     length : int, "mode" or None, default=None
-        Required sequence length, passed to
-        :func:`clean_sequences` (``None``: any length; k-mer counts
-        do not need one length, but in-silico mutagenesis is easiest to read
-        on designed libraries of one length).
+        Required sequence length, passed to :func:`clean_sequences` (``None``:
+        any length; k-mer counts do not need one length; one-hot models do).
     max_n_fraction : float, default=0.05
         Largest fraction of ``N`` allowed in a sequence.
     cv : int, default=5
@@ -1129,15 +1485,16 @@ def quality_control(
     Returns
     -------
     clean : pandas.DataFrame
-        The rows kept, with a fresh index.
+        The rows kept, with a fresh index and the input's ``.attrs``.
     report : QCReport
-        What was changed, dropped and flagged, and why.
+        What was changed, dropped and flagged, and why; generated ids are
+        counted under *modified* (``id generated (no id column)``).
 
     Raises
     ------
     ValueError
-        If fewer than ``cv * min_per_fold`` rows survive, or the target is
-        constant (nothing to predict).
+        If fewer than ``cv * min_per_fold`` rows survive (the message counts
+        the rows dropped per reason), or the target is constant.
 
     Examples
     --------
@@ -1156,16 +1513,21 @@ def quality_control(
         max_n_fraction=max_n_fraction,
     )
     clean.attrs.update(table.attrs)
+    if table.attrs.get("ids_generated"):
+        report.modified["id generated (no id column)"] = len(table)
+    source = table.attrs.get("source", "the table")
     needed = cv * min_per_fold
     if len(clean) < needed:
+        reasons = ", ".join(f"{n} {why}" for why, n in report.counts().items() if n) or "none"
         raise ValueError(
-            f"{table.attrs.get('source', 'the table')}: only {len(clean)} of {len(table)} rows "
-            f"passed quality control ({report!r}); {cv}-fold cross-validation needs at least "
-            f"{needed}. See report.dropped for why rows were dropped."
+            f"{source}: only {len(clean)} of {len(table)} rows passed quality control "
+            f"(dropped: {reasons}); {cv}-fold cross-validation needs at least {needed}. "
+            "Check the settings (columns, separator, format) against the file, or lower the "
+            "number of folds."
         )
     if clean["target"].nunique() < 2:
         raise ValueError(
-            f"{table.attrs.get('source', 'the table')}: the target is constant after quality "
-            "control, so there is nothing to predict."
+            f"{source}: the target is constant after quality control, so there is nothing "
+            "to predict."
         )
     return clean, report

@@ -520,19 +520,23 @@ def plot_cv_summary(
     *,
     metric: str = "r2",
     n_folds: int | None = None,
+    ceiling: float | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Cross-validated scores per model: mean over folds with ± one standard deviation.
+    """Cross-validated scores per model: pooled out-of-fold (bars), per-fold mean ± sd (dots).
 
     Parameters
     ----------
     summary : pandas.DataFrame
         One row per model (index), with columns ``{metric}_mean`` and
-        ``{metric}_std``, as in :class:`helpers.models.CVResults`.
+        ``{metric}_std`` and, if there, ``{metric}_pooled``, as in
+        :class:`helpers.models.CVResults`.
     metric : str, default="r2"
         Which metric.
     n_folds : int, optional
-        Number of folds, shown in the axis label.
+        Number of folds, shown in the legend.
+    ceiling : float, optional
+        The noise ceiling, drawn as a dashed line.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
 
@@ -542,21 +546,72 @@ def plot_cv_summary(
 
     Examples
     --------
-    >>> summary = pd.DataFrame({"r2_mean": [0.5, 0.0], "r2_std": [0.1, 0.02]},
-    ...                        index=pd.Index(["ridge", "mean baseline"], name="model"))
-    >>> ax = plot_cv_summary(summary, n_folds=5)
+    >>> summary = pd.DataFrame(
+    ...     {"r2_pooled": [0.55, -0.01], "r2_mean": [0.5, -0.02], "r2_std": [0.1, 0.02]},
+    ...     index=pd.Index(["ridge", "mean baseline"], name="model"))
+    >>> ax = plot_cv_summary(summary, n_folds=5, ceiling=0.9)
     >>> ax.get_xlabel()
-    'R² (mean ± sd over 5 folds)'
+    'R² (bars: all out-of-fold predictions pooled)'
     >>> plt.close(ax.figure)
     """
     mean, std = summary[f"{metric}_mean"], summary[f"{metric}_std"]
-    errors = {name: (mean[name] - std[name], mean[name] + std[name]) for name in summary.index}
+    pooled = f"{metric}_pooled" if f"{metric}_pooled" in summary.columns else f"{metric}_mean"
     ax = plot_model_scores(
-        summary.rename(columns={f"{metric}_mean": metric}), metric=metric, errors=errors, ax=ax
+        summary.rename(columns={pooled: metric})[[metric]], metric=metric, ceiling=ceiling, ax=ax
     )
-    label = "R²" if metric == "r2" else metric
+    positions = np.arange(len(summary))
     over = f"{n_folds} folds" if n_folds is not None else "folds"
-    ax.set_xlabel(f"{label} (mean ± sd over {over})")
+    ax.errorbar(
+        mean.to_numpy(dtype=float),
+        positions,
+        xerr=std.to_numpy(dtype=float),
+        fmt="o",
+        color="0.15",
+        capsize=3,
+        label=f"mean ± sd over {over}",
+    )
+    ax.legend(loc="lower right", fontsize="small")
+    label = "R²" if metric == "r2" else metric
+    what = "all out-of-fold predictions pooled" if pooled.endswith("pooled") else "mean"
+    ax.set_xlabel(f"{label} (bars: {what})")
+    return ax
+
+
+def plot_fold_sizes(fold_table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Test rows per cross-validation fold; flagged folds in red, with their flag.
+
+    Parameters
+    ----------
+    fold_table : pandas.DataFrame
+        Columns ``fold``, ``n_test`` and ``flag`` (``""`` if none), as in
+        :attr:`helpers.models.FoldPlan.table`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> folds = pd.DataFrame({"fold": [0, 1], "n_test": [900, 100], "flag": ["", "tiny"]})
+    >>> ax = plot_fold_sizes(folds)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['fold 0', 'fold 1']
+    >>> plt.close(ax.figure)
+    """
+    ax = _new_ax(ax, figsize=(6.0, 0.4 * len(fold_table) + 1.2))
+    positions = np.arange(len(fold_table))
+    flagged = (fold_table["flag"] != "").to_numpy()
+    colors = np.where(flagged, "C3", "C0")
+    ax.barh(positions, fold_table["n_test"].to_numpy(), color=colors)
+    ax.set_yticks(positions, [f"fold {f}" for f in fold_table["fold"]])
+    ax.invert_yaxis()
+    for y, (n, flag) in enumerate(zip(fold_table["n_test"], fold_table["flag"], strict=True)):
+        if flag:
+            ax.text(n, y, f"  {flag}", va="center", fontsize="small", color="C3")
+    ax.set_xlabel("test rows")
+    ax.set_title("fold sizes (red: flagged)")
     return ax
 
 

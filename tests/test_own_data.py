@@ -1,0 +1,467 @@
+"""The "use your own data" template on files shaped like real ones (issue 13).
+
+Each synthetic test reproduces one failure met when the template was tried on
+published promoter files; the tests marked ``slow`` run the whole template on
+those published files, changing only settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.io import load_table, quality_control, read_table
+from helpers.models import (
+    GroupedRidgeCV,
+    candidate_models,
+    cross_validate_models,
+    plan_folds,
+)
+from helpers.report import run_coursework_report
+
+REPO = Path(__file__).resolve().parents[1]
+BOX = "TATAAT"
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Gradient boosting's OpenMP threads on a busy 2-core machine: 10x slower; use one."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
+
+
+def _library(n: int, length: int = 60, seed: int = 0) -> pd.DataFrame:
+    """Random sequences; the target counts a planted box (plus noise), 3 replicates."""
+    rng = np.random.default_rng(seed)
+    seqs = ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
+    planted = rng.random(n) < 0.5
+    seqs = [s[:20] + BOX + s[26:] if p else s for s, p in zip(seqs, planted, strict=True)]
+    signal = planted * 2.0 + np.array([s.count("GC") for s in seqs]) * 0.1
+    reps = 10 ** (signal[:, None] + rng.normal(0, 0.15, size=(n, 3)))
+    return pd.DataFrame(
+        {
+            "name": [f"p{i}" for i in range(n)],
+            "sequence": seqs,
+            "rep1": reps[:, 0],
+            "rep2": reps[:, 1],
+            "rep3": reps[:, 2],
+        }
+    )
+
+
+def _fast(**settings):
+    """Settings that keep a test run short."""
+    return {"k": (1, 3), "n_folds": 3, "max_iter": 20, "mutagenesis": False} | settings
+
+
+# ---------------------------------------------------------------------------
+# reading: separators, FASTA that is not, no id column, joins
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sep", "expected"),
+    [(",", ","), (";", ";"), ("\t", "\t"), ("   ", r"\s+"), (" ", r"\s+")],
+    ids=["comma", "semicolon", "tab", "spaces", "one-space"],
+)
+def test_separator_is_sniffed(tmp_path, sep, expected):
+    rows = ["name", "value", "note"], ["a1", "1.5", "x"], ["a2", "2", "y"], ["a3", "3", "z"]
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n")
+    table = read_table(path)
+    assert table.attrs["sep"] == expected
+    assert table.columns.tolist() == ["name", "value", "note"]
+    assert table["value"].tolist() == ["1.5", "2", "3"]
+
+
+def test_separator_can_be_overridden(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("a|b\n1|2\n")
+    assert read_table(path, sep="|").columns.tolist() == ["a", "b"]
+    with pytest.raises(ValueError, match=r"sep must be one of"):
+        read_table(path, sep="pipe")
+
+
+def test_whitespace_targets_with_replicates_and_fasta(tmp_path):
+    """Failure: a space-separated targets file was blamed on its column names."""
+    lib = _library(150)
+    fasta = tmp_path / "seqs.fa"
+    fasta.write_text(
+        "".join(f">{n}\n{s}\n" for n, s in zip(lib["name"], lib["sequence"], strict=True))
+    )
+    targets = tmp_path / "targets.txt"
+    lines = ["name RNA_exp_rep1.1 RNA_exp_rep1.2 RNA_exp_rep1.3"]
+    lines += [f"{n} {a:.5f} {b:.5f} {c:.5f}" for n, a, b, c in lib.iloc[:, [0, 2, 3, 4]].values]
+    lines.append("not_in_fasta 1 2 3")
+    targets.write_text("\n".join(lines) + "\n")
+    replicates = ["RNA_exp_rep1.1", "RNA_exp_rep1.2", "RNA_exp_rep1.3"]
+
+    table = load_table(
+        fasta,
+        targets_path=targets,
+        join_key="name",
+        target_col=None,
+        replicate_cols=replicates,
+        target_transform="log10",
+    )
+    assert table.attrs["targets_sep"] == r"\s+"
+    assert table.attrs["targets_without_sequence"] == 1
+    assert table.attrs["sequences_without_target"] == 0
+    expected = np.log10(lib[["rep1", "rep2", "rep3"]].mean(axis=1))
+    np.testing.assert_allclose(table["target"], expected, atol=1e-4)
+
+    report = run_coursework_report(
+        fasta,
+        targets_path=targets,
+        join_key="name",
+        target_col=None,
+        replicate_cols=replicates,
+        target_transform="log10",
+        output_dir=tmp_path / "out",
+        **_fast(),
+    )
+    assert report.ceiling is not None and 0.8 < report.ceiling.r2 <= 1
+    text = report.paths["report_md"].read_text()
+    assert "Noise ceiling from 3 replicates" in text
+    assert "1 measurement row(s) had no sequence" in text
+
+    # forcing the wrong separator gives a message about the separator, not the names
+    with pytest.raises(ValueError, match=r"single column.*pass `sep=`"):
+        load_table(
+            fasta,
+            targets_path=targets,
+            targets_sep=",",
+            join_key="name",
+            target_col=None,
+            replicate_cols=replicates,
+        )
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["p1\tACGTACGT\np2\tGGCAGGCA\np3\tTTTTAAAA\n", ">p1\tACGTACGT\n>p2\tGGCAGGCA\n>p3\tTTAA\n"],
+    ids=["name-tab-sequence", "headers-only"],
+)
+def test_table_given_as_fasta_is_refused(tmp_path, content):
+    """Failure: name<TAB>sequence read as FASTA gave empty sequences, no warning."""
+    path = tmp_path / "mine.fasta"
+    path.write_text(content)
+    (tmp_path / "t.csv").write_text("id,expression\np1,1\np2,2\np3,3\n")
+    with pytest.raises(ValueError, match=r"(?s)mine\.fasta is not .*FASTA.*fmt='table'"):
+        load_table(path, targets_path=tmp_path / "t.csv")
+    # read as a table it works
+    table = (
+        load_table(
+            path,
+            fmt="table",
+            header=False,
+            id_col=0,
+            sequence_col=1,
+            targets_path=tmp_path / "t.csv",
+        )
+        if not content.startswith(">")
+        else None
+    )
+    if table is not None:
+        assert table["sequence"].tolist() == ["ACGTACGT", "GGCAGGCA", "TTTTAAAA"]
+
+
+def test_file_without_id_column(tmp_path):
+    """Failure: ID_COL = None gave `missing column(s) [None]`; ids were required."""
+    lib = _library(120)
+    path = tmp_path / "no_ids.csv"
+    lib[["sequence", "rep1"]].to_csv(path, index=False)
+    report = run_coursework_report(
+        path,
+        id_col=None,
+        target_col="rep1",
+        target_transform="log10",
+        output_dir=tmp_path / "out",
+        **_fast(),
+    )
+    assert report.data["id"].iloc[0] == "row1"
+    assert report.qc.modified["id generated (no id column)"] == 120
+    assert "ids row1, row2" in report.paths["report_md"].read_text()
+    # the sequence column as id column no longer crashes inside pandas
+    table = load_table(path, id_col="sequence", target_col="rep1")
+    assert table["id"].tolist() == table["sequence"].tolist()
+
+
+def test_headerless_positions_and_lowercase(tmp_path):
+    lib = _library(60)
+    path = tmp_path / "plain.txt"
+    path.write_text(
+        "".join(
+            f"{s.lower()}\t{v:.4f}\n" for s, v in zip(lib["sequence"], lib["rep1"], strict=True)
+        )
+    )
+    table = load_table(path, header=False, id_col=None, sequence_col=0, target_col=1)
+    clean, qc = quality_control(table, cv=3)
+    assert qc.modified["upper-cased"] == 60
+    assert clean["sequence"].iloc[0] == lib["sequence"].iloc[0]
+    with pytest.raises(ValueError, match=r"2 column\(s\).*target_col=5"):
+        load_table(path, header=False, id_col=None, sequence_col=0, target_col=5)
+
+
+def test_two_tables_joined_on_a_key(tmp_path):
+    lib = _library(100)
+    seqs = tmp_path / "seqs.tsv"
+    lib[["name", "sequence"]].iloc[:90].to_csv(seqs, sep="\t", index=False)
+    values = tmp_path / "values.csv"
+    lib[["name", "rep1"]].iloc[5:].rename(columns={"name": "promoter"}).to_csv(values, index=False)
+    table = load_table(
+        seqs, id_col="name", targets_path=values, join_key="promoter", target_col="rep1"
+    )
+    assert len(table) == 90
+    assert table.attrs["sequences_without_target"] == 5  # p0..p4
+    assert table.attrs["targets_without_sequence"] == 10  # p90..p99
+    clean, qc = quality_control(table, cv=3)
+    assert qc.counts()["missing target"] == 5
+    with pytest.raises(ValueError, match=r"no id column.*cannot be matched"):
+        load_table(seqs, id_col=None, targets_path=values, join_key="promoter", target_col="rep1")
+
+
+# ---------------------------------------------------------------------------
+# honest cross-validation
+# ---------------------------------------------------------------------------
+
+
+def _variants(n: int, length: int = 80, seed: int = 1, mutations: int = 1) -> list[str]:
+    """A designed library: point mutants of one parent (one similarity group)."""
+    rng = np.random.default_rng(seed)
+    parent = "".join(rng.choice(list("ACGT"), length))
+    out = []
+    for _ in range(n):
+        seq = list(parent)
+        for pos in rng.choice(length, size=mutations, replace=False):
+            seq[pos] = rng.choice([b for b in "ACGT" if b != seq[pos]])
+        out.append("".join(seq))
+    return out
+
+
+def test_one_similarity_group_falls_back_and_says_so(tmp_path):
+    """Failure: 'only 1 groups ..., lower cv' – which cannot help – and a crash."""
+    seqs = _variants(200)
+    rng = np.random.default_rng(0)
+    y = np.array([s.count("A") for s in seqs]) + rng.normal(0, 0.5, 200)
+    path = tmp_path / "variants.csv"
+    pd.DataFrame({"id": range(200), "sequence": seqs, "expression": y}).to_csv(path, index=False)
+    report = run_coursework_report(path, output_dir=tmp_path / "out", **_fast())
+    plan = report.cv.plan
+    assert plan.n_folds == 3
+    notes = " ".join(plan.notes)
+    assert "gave 1 group(s)" in notes
+    assert "raised the threshold" in notes or plan.method == "identical sequences"
+    assert "gave 1 group(s)" in report.paths["report_md"].read_text()
+
+
+def test_user_groups_fewer_than_folds_is_leave_one_group_out():
+    lib = _library(90)
+    plan = plan_folds(
+        lib["sequence"], np.log10(lib["rep1"]), n_folds=5, groups=["a", "b", "c"] * 30
+    )
+    assert plan.method == "your groups" and plan.n_folds == 3
+    assert "leave-one-group-out" in plan.notes[0]
+
+
+def test_unbalanced_folds_are_flagged_and_pooled_scores_reported():
+    """Failure: a fold of 96 controls scored alone; the mean over folds hid it."""
+    lib = _library(300, seed=3)
+    controls = _variants(40, length=60, seed=9)  # near-identical controls, very low values
+    table = pd.DataFrame(
+        {
+            "id": [*lib["name"], *(f"c{i}" for i in range(40))],
+            "sequence": [*lib["sequence"], *controls],
+            "target": [*np.log10(lib["rep1"]), *np.full(40, -3.0)],
+        }
+    )
+    plan = plan_folds(table["sequence"], table["target"], n_folds=5, max_group_share=0.5)
+    assert plan.table["n_test"].sum() == 340
+    flagged = plan.flagged
+    assert len(flagged) >= 1
+    assert flagged["flag"].str.contains("unusual targets|one group").any()
+    models = {n: candidate_models(k=2)[n] for n in ("mean baseline", "k-mer ridge")}
+    result = cross_validate_models(models, table, plan=plan)
+    assert {"r2_pooled", "r2_mean", "r2_std", "pearson_r_pooled"} <= set(result.summary.columns)
+    best = result.summary.drop(index="mean baseline")["r2_pooled"].idxmax()
+    assert result.best_model == best
+
+
+def test_inner_ridge_search_is_grouped():
+    """Failure: RidgeCV's ungrouped leave-one-out inner search (R² −13.9)."""
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    with pytest.raises(ValueError, match=r"needs groups="):
+        GroupedRidgeCV().fit(X, X[:, 0])
+    lib = _library(90)
+    table = pd.DataFrame(
+        {"id": lib["name"], "sequence": lib["sequence"], "target": np.log10(lib["rep1"])}
+    )
+    models = {"k-mer ridge": candidate_models(k=2)["k-mer ridge"]}
+    result = cross_validate_models(models, table, n_folds=3)
+    assert result.folds["chosen"].str.startswith("alpha=").all()
+
+
+def test_one_hot_offered_for_equal_lengths_and_explained_otherwise(tmp_path):
+    lib = _library(90)
+    path = tmp_path / "equal.csv"
+    lib.to_csv(path, index=False)
+    report = run_coursework_report(
+        path,
+        id_col="name",
+        target_col="rep1",
+        target_transform="log10",
+        output_dir=tmp_path / "a",
+        **_fast(),
+    )
+    assert {"one-hot ridge", "one-hot boosting"} <= set(report.metrics.index)
+    # the planted box is at a fixed position: the position-aware models find it
+    assert report.metrics.loc["one-hot ridge", "r2_pooled"] > 0.5
+
+    lib.loc[0, "sequence"] = lib.loc[0, "sequence"][:50]
+    lib.to_csv(path, index=False)
+    report = run_coursework_report(
+        path,
+        id_col="name",
+        target_col="rep1",
+        target_transform="log10",
+        output_dir=tmp_path / "b",
+        **_fast(),
+    )
+    assert "one-hot ridge" not in report.metrics.index
+    assert "sequence lengths vary (50–60 nt" in report.notes["one_hot"]
+    assert (
+        "One-hot (position-aware) models were not offered" in report.paths["report_md"].read_text()
+    )
+
+
+def test_lower_is_stronger_flips_the_sign(tmp_path):
+    """Failure: no 'lower is stronger' setting; mutagenesis scanned the weakest."""
+    lib = _library(90)
+    lib["dG"] = -np.log10(lib["rep1"])  # lower = stronger
+    path = tmp_path / "lower.csv"
+    lib.to_csv(path, index=False)
+    report = run_coursework_report(
+        path,
+        id_col="name",
+        target_col="dG",
+        higher_is_stronger=False,
+        output_dir=tmp_path / "out",
+        **_fast(mutagenesis=True),
+    )
+    np.testing.assert_allclose(report.data["target"], np.log10(lib["rep1"]))
+    test_ids = report.data["id"].iloc[report.cv.test_indices[0]]
+    raw = lib.set_index("name")["dG"]
+    assert report.mutagenesis.attrs["id"] == raw[test_ids].idxmin()  # lowest dG = strongest
+    assert "higher = stronger" in report.paths["report_md"].read_text()
+
+
+def test_report_states_its_limits(tmp_path):
+    lib = _library(90)
+    path = tmp_path / "lib.csv"
+    lib.to_csv(path, index=False)
+    report = run_coursework_report(
+        path,
+        id_col="name",
+        target_col=None,
+        replicate_cols=["rep1", "rep2", "rep3"],
+        target_transform="log10",
+        subsample=80,
+        output_dir=tmp_path / "out",
+        **_fast(),
+    )
+    text = report.paths["report_md"].read_text()
+    for phrase in (
+        "new sequences *like these*",
+        "same assay",
+        "Noise ceiling",
+        "Fold sizes",
+        "dropped",
+        "transfer chapter",
+        "random 80 of the 90 rows",
+    ):
+        assert phrase in text, phrase
+    assert pd.read_csv(report.paths["fold_sizes_csv"])["n_test"].sum() == 80
+
+
+# ---------------------------------------------------------------------------
+# the published files, changing only settings
+# ---------------------------------------------------------------------------
+
+LAFLEUR = {
+    "id_col": "ID",
+    "sequence_col": "Promoter Sequence",
+    "target_col": "Observed log(TX/Txref)",
+    "higher_is_stronger": False,
+}
+
+#: File -> the settings a reader changes for it.
+PUBLISHED = {
+    "lafleur2022_validation_hossain2020.csv": LAFLEUR,
+    "lafleur2022_validation_yu2021.csv": LAFLEUR,
+    "lafleur2022_validation_lagator2022_36n.csv": LAFLEUR,
+    "dream2022_demo_train.txt": {
+        "header": False,
+        "id_col": None,
+        "sequence_col": 0,
+        "target_col": 1,
+    },
+    "vaishnav2022_native_complex.csv": {
+        "id_col": None,
+        "sequence_col": "sequence",
+        "target_col": "Measured Expression",
+    },
+}
+
+
+def published_path(name: str) -> Path:
+    """The published file ``name``: from ``$SEQ2EXPR_DATA_DIR``, the shipped copies, or
+    ``../shared/data/real``; skips the test, naming the file, if there is none."""
+    folder = os.environ.get("SEQ2EXPR_DATA_DIR", "").strip()
+    candidates = [Path(folder) / name] if folder else []
+    try:
+        from helpers import datasets
+
+        if name in datasets.REGISTRY and name not in datasets.missing_files():
+            candidates.append(datasets.fetch(name))
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+    candidates.append(REPO.parent / "shared" / "data" / "real" / name)
+    for path in candidates:
+        if path.is_file():
+            return path
+    pytest.skip(f"published file {name} not found (set SEQ2EXPR_DATA_DIR to its folder)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(PUBLISHED))
+def test_template_runs_on_published_file(tmp_path, name):
+    report = run_coursework_report(
+        published_path(name),
+        output_dir=tmp_path / "out",
+        subsample=800,
+        n_folds=3,
+        max_iter=30,
+        **PUBLISHED[name],
+    )
+    assert report.qc.n_output >= 700
+    assert report.cv.best_model != "mean baseline"
+    assert report.metrics.loc[report.cv.best_model, "r2_pooled"] > 0.05
+    assert report.cv.plan.table["n_test"].sum() == report.qc.n_output
+    assert report.paths["report_md"].is_file()
+    attrs = report.data.attrs
+    if name.startswith("lafleur"):
+        assert not attrs["higher_is_stronger"]
+    if name == "lafleur2022_validation_yu2021.csv":  # one similarity group at 0.5
+        assert "gave 1 group(s)" in " ".join(report.cv.plan.notes)
+    if name == "lafleur2022_validation_lagator2022_36n.csv":  # lowercase
+        assert report.qc.modified["upper-cased"] == report.qc.n_input
+    if name in ("dream2022_demo_train.txt", "vaishnav2022_native_complex.csv"):
+        assert attrs["ids_generated"]
+    if name == "dream2022_demo_train.txt":  # N in sequences, lengths vary
+        assert "sequence lengths vary" in report.notes["one_hot"]
