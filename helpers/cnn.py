@@ -1,0 +1,582 @@
+"""A small convolutional network on raw sequences, as a scikit-learn regressor.
+
+:class:`CNNRegressor` one-hot encodes equal-length sequences (with
+:func:`helpers.encoding.one_hot_encode`) and fits a small Keras model on the
+CPU. It behaves like any scikit-learn regressor: ``fit``/``predict``,
+``get_params``/``set_params``, ``clone``, ``Pipeline``, ``cross_val_predict``,
+and the book's helpers that only call ``predict`` on a list of sequences
+(:func:`helpers.interpret.mutagenesis_scan`, the evaluation reports).
+
+The network (defaults in brackets)::
+
+    one-hot (L x 4)
+      -> Conv1D: n_filters motif detectors of kernel_size bases [16 x 6],
+         exponential activation (a filter's output grows like a PWM likelihood ratio)
+      -> optional MaxPooling1D(pool_size) [1: no pooling, position kept]
+      -> flatten, concatenated with the flattened one-hot input (a linear skip path)
+      -> Dropout(dropout) [0.2]
+      -> Dense(hidden_units, relu) [8]: a few position-aware "element scores"
+      -> Dense(link_units, tanh) -> Dense(1) [16]: a learned saturating link
+
+It is deliberately small: thousands of training sequences, a two-core laptop,
+seconds per model.
+
+Backend and determinism
+-----------------------
+Keras 3 runs on JAX here: importing this module sets ``KERAS_BACKEND=jax`` in
+``os.environ`` unless it is already set (``os.environ.setdefault``), and
+Keras itself is imported lazily, on the first ``fit``, so ``import helpers``
+stays light. ``fit`` calls ``keras.utils.set_random_seed(random_state)`` right
+before building the model (this also reseeds Python's and numpy's global
+random state), computes in float32 and shuffles with a seeded generator, so
+two fits with the same data and parameters give bit-identical predictions on
+a CPU, in the same or in a fresh process.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from helpers.encoding import check_sequences, one_hot_encode
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+__all__ = ["CNNRegressor", "filter_match", "filter_to_pwm", "motif_onehot", "pad_sequences"]
+
+_BASES = "ACGT"
+
+
+def _keras():
+    """Import Keras (JAX backend) on first use."""
+    import keras
+
+    return keras
+
+
+def _check_targets(y: Any, n: int) -> np.ndarray:
+    """``y`` as a 1-D float array of length ``n``; a clear error naming the first bad row."""
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"y must be numbers: {exc}") from None
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(f"y must be 1-D (one target per sequence), got shape {values.shape}")
+    if values.shape[0] != n:
+        raise ValueError(f"X has {n} sequences but y has {values.shape[0]} values")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        row = int(bad[0])
+        raise ValueError(
+            f"y has a missing or infinite value at row {row} ({values[row]}); "
+            f"{bad.size} of {n} rows are not finite. Remove or fix them first "
+            "(see helpers.io.clean_sequences)"
+        )
+    return values
+
+
+def _encode(X: Any, length: int | None = None) -> np.ndarray:
+    """One-hot ``(n, L, 4)`` float32 array; errors name the row (mixed lengths, bad characters)."""
+    seqs = check_sequences(X)
+    if not seqs:
+        raise ValueError("got zero sequences")
+    return one_hot_encode(seqs, dtype=np.float32, length=length)
+
+
+def _reverse_complement_onehot(x: np.ndarray) -> np.ndarray:
+    """Reverse complement of one-hot ``(n, L, 4)`` sequences (A<->T and C<->G is a channel flip)."""
+    return x[:, ::-1, ::-1]
+
+
+class _EpochPrinter:
+    """Keras callback printing one line per epoch (built lazily so Keras stays unimported)."""
+
+    @staticmethod
+    def make(max_epochs: int):
+        keras = _keras()
+
+        class EpochPrinter(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                logs = logs or {}
+                print(
+                    f"epoch {epoch + 1}/{max_epochs}: loss {logs.get('loss', float('nan')):.4f}, "
+                    f"val_loss {logs.get('val_loss', float('nan')):.4f}",
+                    flush=True,
+                )
+
+        return EpochPrinter()
+
+
+class CNNRegressor(RegressorMixin, BaseEstimator):
+    """A small convolutional network that predicts a number from a DNA sequence.
+
+    Parameters
+    ----------
+    n_filters : int, default=16
+        Number of first-layer convolution filters (motif detectors).
+    kernel_size : int, default=6
+        Width of each filter in bases (6 fits the −35 and −10 hexamers).
+    conv_activation : {"exponential", "relu", "linear"}, default="exponential"
+        Activation of the filters. Exponential activations make filters that
+        read as position weight matrices (a filter's output is then the
+        exponential of a PWM score).
+    pool_size : int, default=1
+        Max-pooling window after the convolution; 1 keeps every position.
+    hidden_units : int, default=8
+        Units of the position-aware dense layer (ReLU).
+    link_units : int, default=16
+        Units of the ``tanh`` layer that learns a saturating output curve.
+    onehot_skip : bool, default=True
+        Also feed the flattened one-hot input to the dense layer (a linear,
+        per-position path, like a one-hot ridge model).
+    dropout : float, default=0.2
+        Dropout rate before the dense layer.
+    learning_rate : float, default=3e-3
+        Adam learning rate.
+    batch_size : int, default=64
+    max_epochs : int, default=100
+        Upper limit on passes over the training data.
+    patience : int, default=10
+        Early stopping: stop after this many epochs without a better
+        validation loss, and keep the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training rows held out (seeded by ``random_state``) to
+        decide when to stop. These rows are not used to fit the weights.
+    reverse_complement : bool, default=False
+        Augment the training rows with their reverse complements (the
+        validation rows are not augmented). Only sensible when the measured
+        activity does not depend on orientation.
+    random_state : int, default=0
+        Seed of the validation split, the weight initialisation and the
+        shuffling (via ``keras.utils.set_random_seed``).
+    verbose : int, default=0
+        0: silent (what chapters use, so stored outputs stay clean);
+        1 or more: print one line per epoch with the training and validation loss.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted network.
+    sequence_length_ : int
+        The length every sequence must have.
+    history_ : dict of str to list of float
+        Per-epoch ``loss`` and ``val_loss`` (mean squared error on the
+        standardised target), for loss curves: ``pd.DataFrame(history_)``.
+    best_epoch_ : int
+        The epoch (from 1) whose weights were kept.
+    n_epochs_ : int
+        Epochs actually run.
+    y_mean_, y_scale_ : float
+        The target is standardised with these before training.
+    n_params_ : int
+        Number of trainable weights.
+
+    Raises
+    ------
+    ValueError
+        In ``fit``/``predict`` on sequences of different lengths or with
+        characters other than A, C, G, T, N (naming the row), on missing or
+        infinite targets (naming the row), on a length different from the
+        fitted one, and on invalid parameters.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> seqs = ["".join(rng.choice(list("ACGT"), 30)) for _ in range(200)]
+    >>> y = np.array([s.count("TATAAT") + 0.1 * s.count("A") for s in seqs])
+    >>> model = CNNRegressor(n_filters=4, max_epochs=3, random_state=0).fit(seqs, y)
+    >>> model.predict(seqs[:2]).shape
+    (2,)
+    >>> sorted(model.history_)
+    ['loss', 'val_loss']
+    >>> model.filter_weights().shape
+    (4, 6, 4)
+    """
+
+    def __init__(
+        self,
+        *,
+        n_filters: int = 16,
+        kernel_size: int = 6,
+        conv_activation: str = "exponential",
+        pool_size: int = 1,
+        hidden_units: int = 8,
+        link_units: int = 16,
+        onehot_skip: bool = True,
+        dropout: float = 0.2,
+        learning_rate: float = 3e-3,
+        batch_size: int = 64,
+        max_epochs: int = 100,
+        patience: int = 10,
+        validation_fraction: float = 0.1,
+        reverse_complement: bool = False,
+        random_state: int = 0,
+        verbose: int = 0,
+    ) -> None:
+        self.n_filters = n_filters
+        self.kernel_size = kernel_size
+        self.conv_activation = conv_activation
+        self.pool_size = pool_size
+        self.hidden_units = hidden_units
+        self.link_units = link_units
+        self.onehot_skip = onehot_skip
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.reverse_complement = reverse_complement
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        """Sequences (strings) in, one number out; deterministic for a given random_state."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------------ #
+    def _check_params(self) -> None:
+        positive = {
+            "n_filters": self.n_filters,
+            "kernel_size": self.kernel_size,
+            "pool_size": self.pool_size,
+            "hidden_units": self.hidden_units,
+            "link_units": self.link_units,
+            "batch_size": self.batch_size,
+            "max_epochs": self.max_epochs,
+        }
+        for name, value in positive.items():
+            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if not isinstance(self.patience, Integral) or self.patience < 0:
+            raise ValueError(f"patience must be a non-negative integer, got {self.patience!r}")
+        if self.conv_activation not in ("exponential", "relu", "linear"):
+            raise ValueError(
+                "conv_activation must be 'exponential', 'relu' or 'linear', "
+                f"got {self.conv_activation!r}"
+            )
+        if not isinstance(self.dropout, Real) or not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        if not isinstance(self.learning_rate, Real) or not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {self.learning_rate!r}")
+        if not isinstance(self.validation_fraction, Real) or not (0 < self.validation_fraction < 1):
+            raise ValueError(
+                f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
+            )
+
+    def _build(self, length: int):
+        keras = _keras()
+        layers = keras.layers
+        inputs = keras.Input((length, 4), name="onehot")
+        h = layers.Conv1D(
+            self.n_filters, self.kernel_size, activation=self.conv_activation, name="motifs"
+        )(inputs)
+        if self.pool_size > 1:
+            h = layers.MaxPooling1D(self.pool_size, name="pool")(h)
+        h = layers.Flatten(name="flatten_motifs")(h)
+        if self.onehot_skip:
+            h = layers.Concatenate(name="with_onehot")(
+                [h, layers.Flatten(name="flatten_onehot")(inputs)]
+            )
+        if self.dropout > 0:
+            h = layers.Dropout(self.dropout, name="dropout")(h)
+        h = layers.Dense(self.hidden_units, activation="relu", name="elements")(h)
+        h = layers.Dense(self.link_units, activation="tanh", name="link")(h)
+        outputs = layers.Dense(1, name="output")(h)
+        return keras.Model(inputs, outputs, name="cnn_regressor")
+
+    def fit(self, X: Any, y: Any) -> CNNRegressor:
+        """Fit the network on sequences ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : list, array or Series of str
+            Equal-length DNA sequences (A, C, G, T, N; either case).
+        y : array-like of shape (n_sequences,)
+            Finite targets.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        x = _encode(X)
+        n, length = x.shape[0], x.shape[1]
+        if length < self.kernel_size:
+            raise ValueError(
+                f"sequences of length {length} are shorter than kernel_size={self.kernel_size}"
+            )
+        targets = _check_targets(y, n)
+        n_val = int(round(self.validation_fraction * n))
+        if n_val < 1 or n - n_val < 1:
+            raise ValueError(
+                f"{n} sequences are too few to hold out validation_fraction="
+                f"{self.validation_fraction} for early stopping"
+            )
+        self.y_mean_ = float(targets.mean())
+        scale = float(targets.std())
+        self.y_scale_ = scale if scale > 0 else 1.0
+        z = ((targets - self.y_mean_) / self.y_scale_).astype(np.float32)
+
+        order = np.random.default_rng(self.random_state).permutation(n)
+        val, train = order[:n_val], order[n_val:]
+        x_train, z_train = x[train], z[train]
+        if self.reverse_complement:
+            x_train = np.concatenate([x_train, _reverse_complement_onehot(x_train)])
+            z_train = np.concatenate([z_train, z_train])
+
+        keras = _keras()
+        keras.utils.set_random_seed(int(self.random_state))
+        model = self._build(length)
+        optimizer = keras.optimizers.Adam(self.learning_rate)
+        model.compile(optimizer=optimizer, loss="mse")
+        callbacks = [
+            keras.callbacks.TerminateOnNaN(),
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.patience, restore_best_weights=True
+            ),
+        ]
+        if self.verbose:
+            callbacks.append(_EpochPrinter.make(self.max_epochs))
+        with warnings.catch_warnings():
+            # Keras 3.15 calls np.array(variable) without the copy keyword (harmless)
+            warnings.filterwarnings(
+                "ignore", message="__array__ implementation", category=DeprecationWarning
+            )
+            history = model.fit(
+                x_train,
+                z_train,
+                validation_data=(x[val], z[val]),
+                epochs=self.max_epochs,
+                batch_size=self.batch_size,
+                shuffle=True,
+                callbacks=callbacks,
+                verbose=0,
+            )
+        self.history_ = {k: [float(v) for v in history.history[k]] for k in ("loss", "val_loss")}
+        if not np.all(np.isfinite(self.history_["loss"])):
+            raise ValueError(
+                f"training diverged (loss became NaN or infinite at epoch "
+                f"{len(self.history_['loss'])}); lower learning_rate (now "
+                f"{self.learning_rate}) or use conv_activation='relu'"
+            )
+        self.model_ = model
+        self.sequence_length_ = length
+        self.n_epochs_ = len(self.history_["loss"])
+        self.best_epoch_ = int(np.argmin(self.history_["val_loss"])) + 1
+        self.n_params_ = int(model.count_params())
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predict one value per sequence.
+
+        Parameters
+        ----------
+        X : list, array or Series of str
+            Sequences of the fitted length.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_sequences,)
+        """
+        check_is_fitted(self, "model_")
+        x = _encode(X, length=self.sequence_length_)
+        z = self.model_.predict(x, batch_size=max(self.batch_size, 256), verbose=0)
+        return np.asarray(z, dtype=np.float64).ravel() * self.y_scale_ + self.y_mean_
+
+    def filter_weights(self) -> np.ndarray:
+        """First-layer filter weights, shape ``(n_filters, kernel_size, 4)`` (A, C, G, T).
+
+        Each filter scores a window of ``kernel_size`` bases as the sum of one
+        weight per base and position, exactly like a position weight matrix;
+        :func:`filter_to_pwm` turns it into probabilities for a logo.
+        """
+        check_is_fitted(self, "model_")
+        kernel = np.asarray(self.model_.get_layer("motifs").get_weights()[0])  # (k, 4, F)
+        return np.transpose(kernel, (2, 0, 1)).astype(np.float64)
+
+
+def filter_to_pwm(weights: np.ndarray) -> np.ndarray:
+    """Turn filter weights ``(..., k, 4)`` into a probability matrix per position (softmax).
+
+    With an exponential activation a filter's output is ``exp(sum of weights)``,
+    which has the form of a likelihood ratio; the softmax over the four bases at
+    each position gives the matching position probability matrix.
+
+    Examples
+    --------
+    >>> filter_to_pwm(np.array([[0.0, 0.0, 0.0, np.log(5.0)]])).round(3)
+    array([[0.125, 0.125, 0.125, 0.625]])
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    e = np.exp(w - w.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def motif_onehot(consensus: str) -> np.ndarray:
+    """One-hot ``(len, 4)`` matrix of a consensus (A, C, G, T only).
+
+    Examples
+    --------
+    >>> motif_onehot("TA").astype(int)
+    array([[0, 0, 0, 1],
+           [1, 0, 0, 0]])
+    """
+    consensus = consensus.upper()
+    bad = [c for c in consensus if c not in _BASES]
+    if not consensus or bad:
+        raise ValueError(f"consensus must be a non-empty string of A, C, G, T, got {consensus!r}")
+    return np.array([[float(c == b) for b in _BASES] for c in consensus])
+
+
+def filter_match(
+    weights: np.ndarray, consensus: str, *, min_overlap: int | None = None
+) -> tuple[float, int, int]:
+    """How well the best filter matches a consensus motif.
+
+    The similarity of a filter and a motif is the Pearson correlation between
+    the filter's weights (centred at each position) and the motif's one-hot
+    matrix (centred the same way), over the positions where they overlap. Each
+    filter is slid along the motif (overlap of at least ``min_overlap``
+    positions, by default the whole motif) and the best offset
+    counts. A score of 1 means the filter ranks the consensus base first at
+    every position with the other three equal. The best of many random
+    filters also scores well above 0 (the more filters and offsets, the
+    higher), so compare a score with that of random filters of the same shape.
+
+    Parameters
+    ----------
+    weights : array of shape (n_filters, k, 4)
+        From :meth:`CNNRegressor.filter_weights`.
+    consensus : str
+        E.g. ``"TATAAT"``.
+    min_overlap : int, optional
+
+    Returns
+    -------
+    (score, filter index, offset)
+        ``offset`` is the motif position aligned with the filter's first
+        position (negative: the motif starts inside the filter).
+
+    Examples
+    --------
+    >>> w = np.stack([np.log(0.1 + 0.9 * motif_onehot("TATAAT")), np.zeros((6, 4))])
+    >>> score, best, offset = filter_match(w, "TATAAT")
+    >>> round(score, 3), best, offset
+    (1.0, 0, 0)
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 3 or w.shape[2] != 4:
+        raise ValueError(f"weights must have shape (n_filters, k, 4), got {w.shape}")
+    motif = motif_onehot(consensus)
+    m, k = motif.shape[0], w.shape[1]
+    need = m if min_overlap is None else int(min_overlap)
+    need = max(1, min(need, m, k))
+    wc = w - w.mean(axis=2, keepdims=True)
+    mc = motif - motif.mean(axis=1, keepdims=True)
+    best = (-np.inf, -1, 0)
+    for offset in range(-(k - need), m - need + 1):
+        # filter position j aligns with motif position j + offset
+        j0, j1 = max(0, -offset), min(k, m - offset)
+        if j1 - j0 < need:
+            continue
+        b = mc[j0 + offset : j1 + offset].ravel()
+        for f in range(w.shape[0]):
+            a = wc[f, j0:j1].ravel()
+            denom = np.sqrt((a @ a) * (b @ b))
+            score = float(a @ b / denom) if denom > 0 else 0.0
+            if score > best[0]:
+                best = (score, f, offset)
+    return best
+
+
+def pad_sequences(
+    X: Any,
+    *,
+    anchors: Any = None,
+    align: str = "start",
+    before: int | None = None,
+    after: int | None = None,
+) -> list[str]:
+    """Pad sequences of different lengths with ``N`` so a chosen position lines up.
+
+    A convolutional network needs one length. Padding with ``N`` (all-zero
+    one-hot columns: "no base here") keeps every base where the biology puts
+    it relative to an *anchor*: the first base (``align="start"``), the last
+    (``align="end"``, e.g. a fixed distance to the transcription start) or a
+    per-sequence position such as the start of an annotated −10 box.
+
+    Parameters
+    ----------
+    X : list, array or Series of str
+    anchors : array-like of int, optional
+        Per-sequence anchor position (0-based); overrides ``align``.
+    align : {"start", "end"}, default="start"
+    before, after : int, optional
+        Bases to keep before and from the anchor on (to apply the padding of
+        a training set to new sequences); by default the largest needed.
+
+    Returns
+    -------
+    list of str
+        All of length ``before + after``.
+
+    Raises
+    ------
+    ValueError
+        If a sequence does not fit in ``before``/``after`` (naming the row), or
+        on bad ``align``/``anchors``.
+
+    Examples
+    --------
+    >>> pad_sequences(["ACGT", "GT"], align="end")
+    ['ACGT', 'NNGT']
+    >>> pad_sequences(["AATATAATG", "TATAATGGG"], anchors=[2, 0])
+    ['AATATAATGNN', 'NNTATAATGGG']
+    """
+    seqs = check_sequences(X)
+    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+    if anchors is None:
+        if align not in ("start", "end"):
+            raise ValueError(f"align must be 'start' or 'end', got {align!r}")
+        pos = np.zeros_like(lengths) if align == "start" else lengths.copy()
+    else:
+        pos = np.asarray(anchors)
+        if pos.shape != lengths.shape or not np.issubdtype(pos.dtype, np.integer):
+            raise ValueError(
+                f"anchors must be {len(seqs)} integers (one per sequence), got shape {pos.shape} "
+                f"of {pos.dtype}"
+            )
+        bad = np.flatnonzero((pos < 0) | (pos > lengths))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"anchor {pos[i]} at row {i} lies outside its sequence ({lengths[i]} nt)"
+            )
+    need_before, need_after = pos, lengths - pos
+    before = int(need_before.max(initial=0)) if before is None else int(before)
+    after = int(need_after.max(initial=0)) if after is None else int(after)
+    for need, limit, what in ((need_before, before, "before"), (need_after, after, "after")):
+        over = np.flatnonzero(need > limit)
+        if over.size:
+            i = int(over[0])
+            raise ValueError(
+                f"row {i} needs {need[i]} bases {what} the anchor but {what}={limit}; "
+                f"{over.size} rows do not fit"
+            )
+    return [
+        "N" * (before - int(p)) + s + "N" * (after - (len(s) - int(p)))
+        for s, p in zip(seqs, pos, strict=True)
+    ]

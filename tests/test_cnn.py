@@ -1,0 +1,278 @@
+"""Tests for helpers.cnn: the small CNN regressor, its input checks and its filters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import KFold, cross_val_predict, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from helpers.cnn import CNNRegressor, filter_match, filter_to_pwm, motif_onehot, pad_sequences
+from helpers.interpret import mutagenesis_scan
+
+#: A trained filter must correlate at least this well with the consensus; the best of 16
+#: random filters stays below it in 99% of draws (median about 0.41).
+FILTER_MATCH_THRESHOLD = 0.75
+
+#: Settings that keep a unit-test fit to a second or two.
+TINY = {"n_filters": 4, "hidden_units": 2, "link_units": 4, "max_epochs": 3, "batch_size": 32}
+
+
+@pytest.fixture(scope="module")
+def toy():
+    """120 random 24-nt sequences; the target counts TATAAT-like bases at a fixed place."""
+    rng = np.random.default_rng(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 24)) for _ in range(120)]
+    y = np.array([sum(a == b for a, b in zip(s[8:14], "TATAAT", strict=True)) for s in seqs])
+    return seqs, y.astype(float)
+
+
+@pytest.fixture(scope="module")
+def fitted(toy):
+    seqs, y = toy
+    return CNNRegressor(**TINY).fit(seqs, y)
+
+
+# --------------------------------------------------------------------------- #
+# fit / predict
+# --------------------------------------------------------------------------- #
+
+
+def test_fit_predict_shapes_and_attributes(fitted, toy):
+    seqs, _ = toy
+    pred = fitted.predict(seqs[:5])
+    assert pred.shape == (5,)
+    assert pred.dtype == np.float64
+    assert np.all(np.isfinite(pred))
+    assert fitted.sequence_length_ == 24
+    assert set(fitted.history_) == {"loss", "val_loss"}
+    assert len(fitted.history_["loss"]) == fitted.n_epochs_ <= TINY["max_epochs"]
+    assert 1 <= fitted.best_epoch_ <= fitted.n_epochs_
+    assert fitted.n_params_ > 0
+    assert fitted.filter_weights().shape == (4, 6, 4)
+
+
+def test_same_seed_same_predictions(toy):
+    seqs, y = toy
+    a = CNNRegressor(**TINY, random_state=3).fit(seqs, y).predict(seqs)
+    b = CNNRegressor(**TINY, random_state=3).fit(seqs, y).predict(seqs)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_accepts_series_lowercase_and_n(fitted, toy):
+    seqs, _ = toy
+    as_series = fitted.predict(pd.Series(seqs[:3]))
+    lower = fitted.predict([s.lower() for s in seqs[:3]])
+    np.testing.assert_array_equal(as_series, lower)
+    assert np.isfinite(fitted.predict(["N" * 24])).all()
+
+
+def test_verbose_prints_one_line_per_epoch(toy, capsys):
+    seqs, y = toy
+    model = CNNRegressor(**{**TINY, "max_epochs": 2, "patience": 5}, verbose=1).fit(seqs, y)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
+    assert len(lines) == model.n_epochs_ == 2
+    assert lines[0].startswith("epoch 1/2: loss ")
+
+
+def test_silent_by_default(toy, capsys):
+    seqs, y = toy
+    CNNRegressor(**{**TINY, "max_epochs": 1}).fit(seqs, y)
+    assert capsys.readouterr().out == ""
+
+
+def test_reverse_complement_option_changes_the_fit(toy):
+    seqs, y = toy
+    plain = CNNRegressor(**TINY).fit(seqs, y).predict(seqs[:10])
+    augmented = CNNRegressor(**TINY, reverse_complement=True).fit(seqs, y).predict(seqs[:10])
+    assert not np.array_equal(plain, augmented)
+
+
+# --------------------------------------------------------------------------- #
+# bad input
+# --------------------------------------------------------------------------- #
+
+
+def test_mixed_lengths_name_the_row(toy):
+    seqs, y = toy
+    bad = list(seqs)
+    bad[7] = bad[7][:-1]
+    with pytest.raises(ValueError, match="row 7 has length 23"):
+        CNNRegressor(**TINY).fit(bad, y)
+
+
+def test_invalid_character_names_the_row(toy):
+    seqs, y = toy
+    bad = list(seqs)
+    bad[5] = "X" + bad[5][1:]
+    with pytest.raises(ValueError, match=r"row 5"):
+        CNNRegressor(**TINY).fit(bad, y)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_non_finite_target_names_the_row(toy, value):
+    seqs, y = toy
+    bad = y.copy()
+    bad[3] = value
+    with pytest.raises(ValueError, match="row 3"):
+        CNNRegressor(**TINY).fit(seqs, bad)
+
+
+def test_target_length_mismatch(toy):
+    seqs, y = toy
+    with pytest.raises(ValueError, match="120 sequences but y has 119"):
+        CNNRegressor(**TINY).fit(seqs, y[:-1])
+
+
+def test_predict_wrong_length(fitted):
+    with pytest.raises(ValueError, match="fitted length is 24"):
+        fitted.predict(["ACGT" * 5])
+
+
+def test_predict_before_fit():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        CNNRegressor().predict(["ACGT"])
+
+
+def test_single_string_is_refused(toy):
+    _, y = toy
+    with pytest.raises(ValueError, match="single str"):
+        CNNRegressor(**TINY).fit("ACGT", y[:1])
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "message"),
+    [
+        ("n_filters", 0, "n_filters must be a positive integer"),
+        ("kernel_size", 2.5, "kernel_size must be a positive integer"),
+        ("conv_activation", "sigmoid", "conv_activation must be"),
+        ("dropout", 1.0, "dropout must be in"),
+        ("learning_rate", 0, "learning_rate must be positive"),
+        ("validation_fraction", 0.0, "validation_fraction must be in"),
+        ("patience", -1, "patience must be"),
+    ],
+)
+def test_bad_parameters(toy, param, value, message):
+    seqs, y = toy
+    with pytest.raises(ValueError, match=message):
+        CNNRegressor(**{**TINY, param: value}).fit(seqs, y)
+
+
+def test_kernel_longer_than_sequences():
+    with pytest.raises(ValueError, match="shorter than kernel_size=6"):
+        CNNRegressor(**TINY).fit(["ACGT"] * 20, np.arange(20.0))
+
+
+def test_too_few_rows_for_validation():
+    with pytest.raises(ValueError, match="too few"):
+        CNNRegressor(**TINY).fit(["ACGTAC"], [1.0])
+
+
+# --------------------------------------------------------------------------- #
+# scikit-learn compatibility
+# --------------------------------------------------------------------------- #
+
+
+def test_get_set_params_and_clone():
+    model = CNNRegressor(n_filters=3, reverse_complement=True)
+    params = model.get_params()
+    assert params["n_filters"] == 3 and params["reverse_complement"] is True
+    model.set_params(n_filters=5)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    assert copy is not model
+    assert not hasattr(copy, "model_")
+
+
+def test_pipeline_and_cross_val_predict(toy):
+    seqs, y = toy
+    upper = FunctionTransformer(lambda X: [s.upper() for s in X])
+    pipe = make_pipeline(upper, CNNRegressor(**TINY))
+    pred = cross_val_predict(pipe, np.array(seqs), y, cv=KFold(2, shuffle=True, random_state=0))
+    assert pred.shape == (len(seqs),)
+    assert np.all(np.isfinite(pred))
+
+
+def test_score_is_r2(fitted, toy):
+    seqs, y = toy
+    assert np.isfinite(fitted.score(seqs, y))
+
+
+def test_mutagenesis_scan_works_unchanged(fitted, toy):
+    seqs, _ = toy
+    scan = mutagenesis_scan(fitted, seqs[0])
+    assert len(scan) == 24 * 3
+    assert np.isfinite(scan["effect"]).all()
+
+
+# --------------------------------------------------------------------------- #
+# filters, padding
+# --------------------------------------------------------------------------- #
+
+
+def test_filter_match_finds_planted_filter():
+    rng = np.random.default_rng(1)
+    noise = rng.normal(scale=0.1, size=(3, 8, 4))
+    noise[2, 1:7] += 2 * motif_onehot("TTGACA")  # motif starts at filter position 1
+    score, best, offset = filter_match(noise, "TTGACA")
+    assert best == 2 and offset == -1 and score > 0.9
+
+
+def test_filter_match_random_filters_score_low():
+    rng = np.random.default_rng(0)
+    scores = [filter_match(rng.normal(size=(16, 6, 4)), "TATAAT")[0] for _ in range(200)]
+    assert np.quantile(scores, 0.99) < FILTER_MATCH_THRESHOLD
+
+
+def test_filter_match_bad_input():
+    with pytest.raises(ValueError, match="shape"):
+        filter_match(np.zeros((6, 4)), "TATAAT")
+    with pytest.raises(ValueError, match="consensus"):
+        filter_match(np.zeros((1, 6, 4)), "TAWAAT")
+
+
+def test_filter_to_pwm_rows_sum_to_one():
+    pwm = filter_to_pwm(np.random.default_rng(0).normal(size=(2, 6, 4)))
+    np.testing.assert_allclose(pwm.sum(axis=-1), 1.0)
+
+
+def test_pad_sequences_align_and_errors():
+    assert pad_sequences(["AC", "GGT"], align="start") == ["ACN", "GGT"]
+    assert pad_sequences(["AC"], align="end", before=4, after=0) == ["NNAC"]
+    with pytest.raises(ValueError, match="row 1 needs 3 bases before"):
+        pad_sequences(["AC", "GGT"], align="end", before=2, after=0)
+    with pytest.raises(ValueError, match="anchor 5 at row 0"):
+        pad_sequences(["AC"], anchors=[5])
+    with pytest.raises(ValueError, match="align must be"):
+        pad_sequences(["AC"], align="middle")
+
+
+# --------------------------------------------------------------------------- #
+# the test that can fail: filters recover the planted boxes
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.slow
+def test_trained_filters_match_planted_boxes():
+    """On the embedded data a filter learns the −10 box and another the −35 box."""
+    from helpers.io import load_promoters
+
+    promoters = load_promoters()
+    X_train, _, y_train, _ = train_test_split(
+        promoters["sequence"].to_numpy(),
+        promoters["expression"].to_numpy(),
+        test_size=0.2,
+        random_state=0,
+    )
+    model = CNNRegressor(random_state=0).fit(X_train, y_train)
+    weights = model.filter_weights()
+    score10, filter10, _ = filter_match(weights, "TATAAT")
+    score35, filter35, _ = filter_match(weights, "TTGACA")
+    assert score10 > FILTER_MATCH_THRESHOLD, f"best −10 match {score10:.3f}"
+    assert score35 > FILTER_MATCH_THRESHOLD, f"best −35 match {score35:.3f}"
+    assert filter10 != filter35
