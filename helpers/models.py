@@ -573,9 +573,11 @@ def plan_folds(
                 "sequences unlike these."
             )
     else:
+        largest = int(np.bincount(codes).max())
         notes.append(
             f"Similar sequences (Jaccard index of {k}-mer sets ≥ {threshold:g}) share a fold: "
-            f"{int(codes.max()) + 1} groups, the largest holding {first_share:.1%} of the rows."
+            f"{int(codes.max()) + 1} groups, the largest holding {largest} of the "
+            f"{len(codes)} rows."
         )
     n_groups = int(codes.max()) + 1
     if n_groups < n_folds:

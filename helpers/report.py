@@ -206,7 +206,7 @@ def report_limits(report: CourseworkReport) -> list[str]:
     summary = report.cv.summary
     lines = [
         f"The scores hold for new sequences *like these*: from the same library, measured "
-        f"in the same assay. {best} reached a pooled out-of-fold R² of "
+        f"in the same assay. The best model, {best}, reached a pooled out-of-fold R² of "
         f"{summary.loc[best, 'r2_pooled']:.3f} here; on another library, organism or "
         "measurement it may do much worse (see the book's transfer chapter).",
         report.notes.get("noise", ""),
