@@ -31,6 +31,7 @@ cluster.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -546,7 +547,8 @@ def compute(*objs: Any, scheduler: str | None = None, progress: bool = False) ->
         from distributed import progress as dprogress
 
         futures = client.compute(list(objs))
-        dprogress(futures, notebook=False)
+        with contextlib.redirect_stdout(sys.stderr):  # the text bar prints to stdout
+            dprogress(futures, notebook=False)
         sys.stderr.flush()
         return tuple(client.gather(futures))
     from dask.diagnostics import ProgressBar

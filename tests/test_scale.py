@@ -289,3 +289,22 @@ def test_tsv_to_shards(tmp_path):
         tsv_to_shards(header, tmp_path / "h", delimiter=",", header=True)
     with pytest.raises(FileNotFoundError):
         tsv_to_shards(tmp_path / "missing.txt", tmp_path / "m")
+
+
+def test_progress_bar_goes_to_stderr(shards, capsys):
+    from distributed import Client, LocalCluster
+
+    model = ShardedRidge(KmerVectorizer(k=2), alphas=(1.0,), scheduler="threads", progress=True)
+    model.fit(shards[:2])
+    out = capsys.readouterr()
+    assert out.out == "" and "100%" in out.err
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as c,
+        Client(c),
+    ):
+        scores = ShardedRidge(KmerVectorizer(k=2), alphas=(1.0,), progress=True).fit(shards[:2])
+        scores = scores.score_shards(shards[2:3])
+    assert scores["n"] == SHARD
+    assert capsys.readouterr().out == ""
