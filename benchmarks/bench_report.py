@@ -12,8 +12,9 @@ maximum resident set size):
 - optionally (``--published``) the published files the tests use, with the
   settings a reader would put in the settings cell.
 
-Results go to ``benchmarks/results/bench_report.csv`` and ``.md``; the chapter
-reads the CSV to say what size takes how long. On a shared machine wall time
+Results go to ``benchmarks/bench_report_results.csv`` and ``.md`` (committed:
+``benchmarks/results/`` is git-ignored); the chapter reads the CSV to say what
+size takes how long, so re-execute chapter 09 after re-running this. On a shared machine wall time
 is inflated by other processes: the load average is recorded beside it, and
 CPU time is the fairer number.
 
@@ -35,7 +36,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "benchmarks" / "results"
+RESULTS = REPO / "benchmarks" / "bench_report_results.csv"
 
 LAFLEUR = {
     "id_col": "ID",
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--length", type=int, default=150)
     parser.add_argument("--published", action="store_true", help="also the published files")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, default=RESULTS / "bench_report.csv")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
