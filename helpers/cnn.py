@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any
 
@@ -58,6 +59,16 @@ def _keras():
     import keras
 
     return keras
+
+
+@contextmanager
+def _quiet_keras():
+    """Hide a harmless DeprecationWarning of Keras 3.15 (``np.array(variable)`` without ``copy``)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="__array__ implementation", category=DeprecationWarning
+        )
+        yield
 
 
 def _check_targets(y: Any, n: int) -> np.ndarray:
@@ -350,11 +361,7 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         ]
         if self.verbose:
             callbacks.append(_EpochPrinter.make(self.max_epochs))
-        with warnings.catch_warnings():
-            # Keras 3.15 calls np.array(variable) without the copy keyword (harmless)
-            warnings.filterwarnings(
-                "ignore", message="__array__ implementation", category=DeprecationWarning
-            )
+        with _quiet_keras():
             history = model.fit(
                 x_train,
                 z_train,
@@ -393,7 +400,8 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "model_")
         x = _encode(X, length=self.sequence_length_)
-        z = self.model_.predict(x, batch_size=max(self.batch_size, 256), verbose=0)
+        with _quiet_keras():
+            z = self.model_.predict(x, batch_size=max(self.batch_size, 256), verbose=0)
         return np.asarray(z, dtype=np.float64).ravel() * self.y_scale_ + self.y_mean_
 
     def filter_weights(self) -> np.ndarray:
@@ -404,7 +412,8 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         :func:`filter_to_pwm` turns it into probabilities for a logo.
         """
         check_is_fitted(self, "model_")
-        kernel = np.asarray(self.model_.get_layer("motifs").get_weights()[0])  # (k, 4, F)
+        with _quiet_keras():
+            kernel = np.asarray(self.model_.get_layer("motifs").get_weights()[0])  # (k, 4, F)
         return np.transpose(kernel, (2, 0, 1)).astype(np.float64)
 
 
