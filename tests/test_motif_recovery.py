@@ -40,6 +40,9 @@ from helpers.interpret import (
 )
 from helpers.io import load_promoters
 
+#: Fits forests and ridges on the embedded data with shuffled targets (about 40 s).
+pytestmark = pytest.mark.slow
+
 #: A k-mer is called recovered only if shuffling it costs at least this much
 #: held-out R² (the real fit's box k-mers cost 0.02-0.06; the largest drop of
 #: a forest fitted to a shuffled target is about 0.005).

@@ -237,6 +237,7 @@ def test_regressor_learns_planted_sites_and_finds_them():
     assert sites.shape == (10, 5)
 
 
+@pytest.mark.slow
 def test_regressor_direction_and_variants():
     seqs, y = _toy_library(seed=1)
     up = LatentSiteRegressor(direction=1, max_iter=30).fit(seqs, -y)
