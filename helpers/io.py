@@ -1354,6 +1354,12 @@ def load_table(
         sequences = records["sequence"]
         attrs["sep"] = None
     else:
+        if _text_head(_existing_file(path), 4096).lstrip().startswith(">"):
+            raise ValueError(
+                f"{path} looks like a FASTA file (it starts with a '>' header line), but is "
+                "read as a table: set fmt='fasta' (FORMAT = \"fasta\" in the settings cell) "
+                "and give the measurements in targets_path."
+            )
         raw = read_table(path, sep=sep, header=header)
         found = list(raw.columns)
         attrs["sep"] = raw.attrs["sep"]

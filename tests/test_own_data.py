@@ -172,6 +172,13 @@ def test_table_given_as_fasta_is_refused(tmp_path, content):
         assert table["sequence"].tolist() == ["ACGTACGT", "GGCAGGCA", "TTTTAAAA"]
 
 
+def test_fasta_given_as_a_table_is_refused(tmp_path):
+    path = tmp_path / "mine.txt"
+    path.write_text(">p1\nACGT\n>p2\nGGCA\n")
+    with pytest.raises(ValueError, match=r"looks like a FASTA file.*fmt='fasta'"):
+        load_table(path)
+
+
 def test_file_without_id_column(tmp_path):
     """Failure: ID_COL = None gave `missing column(s) [None]`; ids were required."""
     lib = _library(120)
