@@ -8,7 +8,7 @@ STAMP   = $(VENV)/.installed
 # The published datasets ship in data/real (hash-checked when read), so nothing
 # is downloaded. To read other copies, set SEQ2EXPR_DATA_DIR to their folder.
 
-.PHONY: venv lock book strict-book test test-fast lint format data budget bench execute browser-check clean
+.PHONY: venv lock book strict-book test test-fast lint format data budget bench execute sync browser-check clean
 
 $(STAMP): requirements.txt requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ format: $(STAMP)
 
 data: $(STAMP)  ## regenerate the embedded dataset (byte-identical)
 	$(BIN)/python -m helpers.simulate --out data
+
+sync: $(STAMP)  ## carry a prose-only edit of a .md into its .ipynb (outputs kept): make sync NB=chapters/07_case_ecoli.md
+	$(BIN)/python -m tools.notebooks sync $(NB)
 
 execute: $(STAMP)  ## execute chapters from their .md source and sync the pair: make execute NB=chapters/03_kmer_encoding.md
 	$(BIN)/python -m tools.notebooks execute $(or $(NB),chapters/[0-9]*.md)

@@ -14,6 +14,9 @@ and the download button use. This module keeps the pair in step:
     Fail (exit 1) when a pair is out of step, a notebook carries volatile
     metadata, a chapter's first cell differs from the set-up cell rendered
     from ``_config.yml``, or a notebook is not executed in order.
+``python -m tools.notebooks sync chapters/X.md``
+    Carry a prose-only edit of the ``.md`` into the ``.ipynb``, keeping its
+    outputs (refuses when a code cell changed: then execute).
 ``python -m tools.notebooks pair chapters/X.ipynb``
     Write the ``.md`` of an existing ``.ipynb`` (no execution); used once when
     a notebook-only chapter becomes text-first.
@@ -62,6 +65,11 @@ def repository_url() -> str:
 def setup_cell_source() -> str:
     """Source of the first code cell every chapter must start with."""
     return SETUP_CELL_TEMPLATE.format(url=repository_url())
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def pair_of(path: str | Path) -> tuple[Path, Path]:
@@ -172,12 +180,33 @@ def execute_chapter(path: str | Path, timeout: int = 300) -> None:
     """Execute a chapter from its Markdown source and write the synced pair."""
     md_path, ipynb_path = pair_of(path)
     if not md_path.exists():
-        raise SystemExit(f"{md_path.relative_to(ROOT)}: no Markdown source (run `pair` first)")
+        raise SystemExit(f"{_shown(md_path)}: no Markdown source (run `pair` first)")
     nb = read_source(md_path)
-    print(f"executing {md_path.relative_to(ROOT)} ...", flush=True)
+    print(f"executing {_shown(md_path)} ...", flush=True)
     execute(nb, md_path.parent, timeout=timeout)
     write_pair(nb, md_path, ipynb_path)
-    print(f"wrote {ipynb_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
+    print(f"wrote {_shown(ipynb_path)} and {_shown(md_path)}")
+
+
+def sync_chapter(path: str | Path) -> None:
+    """Carry a prose-only edit of the ``.md`` into the ``.ipynb`` without executing.
+
+    The stored outputs are kept; if any code cell's source changed (or cells
+    were added or removed), nothing is written and the chapter must be
+    executed instead.
+    """
+    md_path, ipynb_path = pair_of(path)
+    name = _shown(md_path.with_suffix(""))
+    source = read_source(md_path)
+    stored = nbformat.read(ipynb_path, as_version=4)
+    new_code = [c for c in source.cells if c.cell_type == "code"]
+    old_code = [c for c in stored.cells if c.cell_type == "code"]
+    if [c.source for c in new_code] != [c.source for c in old_code]:
+        raise SystemExit(f"{name}: code cells changed; run `make execute NB={name}.md` instead")
+    for new, old in zip(new_code, old_code, strict=True):
+        new.outputs, new.execution_count = old.outputs, old.execution_count
+    write_pair(source, md_path, ipynb_path)
+    print(f"synced {_shown(ipynb_path)} from {_shown(md_path)} (outputs kept)")
 
 
 def pair_chapter(path: str | Path) -> None:
@@ -185,12 +214,12 @@ def pair_chapter(path: str | Path) -> None:
     md_path, ipynb_path = pair_of(path)
     nb = nbformat.read(ipynb_path, as_version=4)
     write_pair(nb, md_path, ipynb_path)
-    print(f"paired {ipynb_path.relative_to(ROOT)} -> {md_path.relative_to(ROOT)}")
+    print(f"paired {_shown(ipynb_path)} -> {_shown(md_path)}")
 
 
 def problems_of(md_path: Path, ipynb_path: Path) -> list[str]:
     """What is wrong with one chapter pair (empty when it is in step)."""
-    name = md_path.with_suffix("").relative_to(ROOT)
+    name = _shown(md_path.with_suffix(""))
     if not md_path.exists():
         return [f"{name}: .ipynb without its .md source"]
     if not ipynb_path.exists():
@@ -238,14 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("pair", help="write the .md of an executed .ipynb").add_argument(
         "paths", nargs="+"
     )
+    sub.add_parser("sync", help="carry a prose-only .md edit into the .ipynb").add_argument(
+        "paths", nargs="+"
+    )
     args = parser.parse_args(argv)
     if args.command == "execute":
         for path in args.paths:
             execute_chapter(path, timeout=args.timeout)
         return 0
-    if args.command == "pair":
+    if args.command in ("pair", "sync"):
         for path in args.paths:
-            pair_chapter(path)
+            (pair_chapter if args.command == "pair" else sync_chapter)(path)
         return 0
     return check(args.paths)
 
