@@ -8,6 +8,7 @@ those published files, changing only settings.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -472,3 +473,19 @@ def test_template_runs_on_published_file(tmp_path, name):
         assert attrs["ids_generated"]
     if name == "dream2022_demo_train.txt":  # N in sequences, lengths vary
         assert "sequence lengths vary" in report.notes["one_hot"]
+
+
+def test_chapter_exercises_never_touch_the_users_file():
+    """Failure: the exercise cells re-ran CV on the user's table (and compared it with the
+    embedded FASTA). Now every exercise cell is skipped by RUN_EXERCISES and uses only the
+    book's embedded data."""
+    text = (REPO / "chapters" / "09_your_own_data.md").read_text()
+    assert "RUN_EXERCISES = " in text.split("## Step 1")[0]  # a setting
+    exercises = text.split("## Exercises", 1)[1]
+    cells = [c.split("```", 1)[0] for c in exercises.split("```{code-cell}\n")[1:]]
+    assert cells
+    for cell in cells:
+        assert cell.startswith("if RUN_EXERCISES:"), cell[:60]
+        code = re.sub(r'"[^"\n]*"', '""', cell)  # names inside strings are just words
+        for name in ("INPUT_PATH", "clean", "table", "cv", "plan", "qc"):
+            assert not re.search(rf"(?<![\w.]){name}\b", code), (name, cell[:60])
