@@ -53,6 +53,9 @@ __all__ = ["CNNRegressor", "filter_match", "filter_to_pwm", "motif_onehot", "pad
 
 _BASES = "ACGT"
 
+#: Sequences per prediction batch (inputs are padded to whole batches).
+_PREDICT_BATCH = 256
+
 
 def _keras():
     """Import Keras (JAX backend) on first use."""
@@ -400,9 +403,14 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "model_")
         x = _encode(X, length=self.sequence_length_)
+        n = x.shape[0]
+        # pad to whole batches: every call then reuses one compiled batch shape
+        fill = -n % _PREDICT_BATCH
+        if fill:
+            x = np.concatenate([x, np.zeros((fill, *x.shape[1:]), dtype=x.dtype)])
         with _quiet_keras():
-            z = self.model_.predict(x, batch_size=max(self.batch_size, 256), verbose=0)
-        return np.asarray(z, dtype=np.float64).ravel() * self.y_scale_ + self.y_mean_
+            z = self.model_.predict(x, batch_size=_PREDICT_BATCH, verbose=0)
+        return np.asarray(z[:n], dtype=np.float64).ravel() * self.y_scale_ + self.y_mean_
 
     def filter_weights(self) -> np.ndarray:
         """First-layer filter weights, shape ``(n_filters, kernel_size, 4)`` (A, C, G, T).
