@@ -53,6 +53,9 @@ __all__ = ["CNNRegressor", "filter_match", "filter_to_pwm", "motif_onehot", "pad
 
 _BASES = "ACGT"
 
+#: Validation MSE (standardised target) above which ``fit`` warns that nothing was learned.
+_COLLAPSED = 0.95
+
 #: Sequences per prediction batch (inputs are padded to whole batches).
 _PREDICT_BATCH = 256
 
@@ -192,6 +195,13 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         The target is standardised with these before training.
     n_params_ : int
         Number of trainable weights.
+
+    Warns
+    -----
+    UserWarning
+        If the best validation loss is above 0.95, i.e. the network predicts
+        hardly better than the mean (it can happen with an unlucky seed or a
+        too-high learning rate: the ReLU units die).
 
     Raises
     ------
@@ -381,6 +391,15 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
                 f"training diverged (loss became NaN or infinite at epoch "
                 f"{len(self.history_['loss'])}); lower learning_rate (now "
                 f"{self.learning_rate}) or use conv_activation='relu'"
+            )
+        best = min(self.history_["val_loss"])
+        if best > _COLLAPSED:
+            warnings.warn(
+                f"the network's best validation loss is {best:.3f}, about that of predicting "
+                "the mean (1.0 on the standardised target): it learned little. Try "
+                "conv_activation='relu', a lower learning_rate, more epochs or more data.",
+                UserWarning,
+                stacklevel=2,
             )
         self.model_ = model
         self.sequence_length_ = length

@@ -84,6 +84,15 @@ def test_silent_by_default(toy, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_warns_when_nothing_is_learned(toy, monkeypatch):
+    import helpers.cnn
+
+    seqs, y = toy
+    monkeypatch.setattr(helpers.cnn, "_COLLAPSED", 0.0)  # any validation loss counts as "nothing"
+    with pytest.warns(UserWarning, match="learned little"):
+        CNNRegressor(**{**TINY, "max_epochs": 1}).fit(seqs, y)
+
+
 def test_reverse_complement_option_changes_the_fit(toy):
     seqs, y = toy
     plain = CNNRegressor(**TINY).fit(seqs, y).predict(seqs[:10])
