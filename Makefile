@@ -8,7 +8,7 @@ STAMP   = $(VENV)/.installed
 # The published datasets ship in data/real (hash-checked when read), so nothing
 # is downloaded. To read other copies, set SEQ2EXPR_DATA_DIR to their folder.
 
-.PHONY: venv lock book strict-book test test-fast lint format data budget bench execute sync bench-report browser-check clean
+.PHONY: venv lock book strict-book test test-fast lint format data budget bench execute sync bench-scale bench-report browser-check clean
 
 $(STAMP): requirements.txt requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ budget: $(STAMP)  ## per-chapter time and memory budget, outputs compared with t
 
 bench: $(STAMP)  ## performance benchmarks (not tests)
 	$(BIN)/python benchmarks/bench_kmers.py
+
+bench-scale: $(STAMP)  ## Dask scale-out: 100k, 1M, 5M promoters on 1 and 2 workers, with the in-memory recipe (about 30 min)
+	$(BIN)/python benchmarks/bench_scale.py
 
 bench-report: $(STAMP)  ## the coursework template on published files and a 10,000 x 150-nt file (chapter 09 reads the result; re-execute it after)
 	$(BIN)/python benchmarks/bench_report.py --published

@@ -35,32 +35,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers.datasets import TEMPLATE_SETTINGS
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "bench_report_results.csv"
-
-LAFLEUR = {
-    "id_col": "ID",
-    "sequence_col": "Promoter Sequence",
-    "target_col": "Observed log(TX/Txref)",
-    "higher_is_stronger": False,
-}
-#: Published file -> the settings a reader changes for it (as in tests/test_own_data.py).
-PUBLISHED = {
-    "lafleur2022_validation_hossain2020.csv": LAFLEUR,
-    "lafleur2022_validation_yu2021.csv": LAFLEUR,
-    "lafleur2022_validation_lagator2022_36n.csv": LAFLEUR,
-    "dream2022_demo_train.txt": {
-        "header": False,
-        "id_col": None,
-        "sequence_col": 0,
-        "target_col": 1,
-    },
-    "vaishnav2022_native_complex.csv": {
-        "id_col": None,
-        "sequence_col": "sequence",
-        "target_col": "Measured Expression",
-    },
-}
 
 
 def synthetic_file(n: int, length: int, folder: Path, seed: int = 0) -> Path:
@@ -170,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(run(spec))
             print(rows[-1], flush=True)
         if args.published:
-            for name, settings in PUBLISHED.items():
+            for name, settings in TEMPLATE_SETTINGS.items():
                 path = published_path(name)
                 if path is None:
                     print(f"skipped {name}: file not found", flush=True)

@@ -77,9 +77,11 @@ def run_sharded(n: int, workers: int, kmin: int, kmax: int, shard_size: int) -> 
         ):
             client.run(_one_thread)
             t0 = time.perf_counter()
-            train = write_promoter_shards(Path(tmp) / "train", n, seed=1, shard_size=shard_size)
+            train = write_promoter_shards(
+                Path(tmp) / "train", n, random_state=1, shard_size=shard_size
+            )
             held = write_promoter_shards(
-                Path(tmp) / "held", n_val + n_test, seed=2, shard_size=n_val
+                Path(tmp) / "held", n_val + n_test, random_state=2, shard_size=n_val
             )
             t1 = time.perf_counter()
             model = ShardedRidge(

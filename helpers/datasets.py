@@ -1076,3 +1076,34 @@ def _main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
+
+# ---------------------------------------------------------------------------
+# The coursework template (chapter 09) on the shipped files
+# ---------------------------------------------------------------------------
+
+_LAFLEUR_TEMPLATE_SETTINGS = {
+    "id_col": "ID",
+    "sequence_col": "Promoter Sequence",
+    "target_col": "Observed log(TX/Txref)",
+    "higher_is_stronger": False,
+}
+
+#: Shipped file -> the settings of ``helpers.report.run_coursework_report``
+#: (and of chapter 09's settings cell) a reader changes to run the template on
+#: it: the layouts of real files, used by the tests and ``benchmarks/bench_report.py``.
+TEMPLATE_SETTINGS: dict[str, dict] = {
+    "lafleur2022_validation_hossain2020.csv": _LAFLEUR_TEMPLATE_SETTINGS,
+    "lafleur2022_validation_yu2021.csv": _LAFLEUR_TEMPLATE_SETTINGS,
+    "lafleur2022_validation_lagator2022_36n.csv": _LAFLEUR_TEMPLATE_SETTINGS,
+    "dream2022_demo_train.txt": {
+        "header": False,
+        "id_col": None,
+        "sequence_col": 0,
+        "target_col": 1,
+    },
+    "vaishnav2022_native_complex.csv": {
+        "id_col": None,
+        "sequence_col": "sequence",
+        "target_col": "Measured Expression",
+    },
+}

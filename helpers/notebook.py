@@ -23,7 +23,7 @@ SEED: int = 0
 THREADS: int = 1
 
 
-def setup_notebook(precision: int = 3, seed: int = SEED) -> np.random.Generator:
+def setup_notebook(precision: int = 3, random_state: int = SEED) -> np.random.Generator:
     """Set display precision, figure style, seeds and compute threads for a chapter.
 
     Compute threads are limited to :data:`THREADS` (one): on a small shared
@@ -36,13 +36,13 @@ def setup_notebook(precision: int = 3, seed: int = SEED) -> np.random.Generator:
     ----------
     precision : int, default=3
         Number of decimals pandas and numpy show.
-    seed : int, default=0
+    random_state : int, default=0
         Seed for Python's and numpy's global random state.
 
     Returns
     -------
     numpy.random.Generator
-        A generator seeded with ``seed`` for the chapter's own random draws.
+        A generator seeded with ``random_state`` for the chapter's own random draws.
 
     Examples
     --------
@@ -61,6 +61,6 @@ def setup_notebook(precision: int = 3, seed: int = SEED) -> np.random.Generator:
     matplotlib.rcParams["figure.figsize"] = (6.4, 4.0)
     matplotlib.rcParams["svg.hashsalt"] = "seq2expr"
     threadpool_limits(limits=THREADS)  # lasts for the whole kernel session
-    random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002 - seeds legacy np.random calls in readers' own cells
-    return np.random.default_rng(seed)
+    random.seed(random_state)
+    np.random.seed(random_state)  # noqa: NPY002 - seeds legacy np.random calls in readers' own cells
+    return np.random.default_rng(random_state)

@@ -262,7 +262,7 @@ def write_promoter_shards(
     out_dir: str | Path,
     n: int,
     *,
-    seed: int = 2022,
+    random_state: int = 2022,
     shard_size: int = 100_000,
     scheduler: str | None = None,
     progress: bool = False,
@@ -270,9 +270,9 @@ def write_promoter_shards(
     """Simulate ``n`` promoters into Parquet shards, one Dask task per shard.
 
     Shard ``i`` holds rows ``i * shard_size`` to ``(i + 1) * shard_size - 1``
-    and draws its random numbers from ``SeedSequence(seed, spawn_key=(i,))``
-    (the ``i``-th child of ``SeedSequence(seed)``), so its bytes depend only
-    on ``(n, seed, shard_size, i)``: the same files on any number of workers,
+    and draws its random numbers from ``SeedSequence(random_state, spawn_key=(i,))``
+    (the ``i``-th child of ``SeedSequence(random_state)``), so its bytes depend only
+    on ``(n, random_state, shard_size, i)``: the same files on any number of workers,
     in any order.
 
     Parameters
@@ -282,7 +282,7 @@ def write_promoter_shards(
         ``part-00000.parquet``, ``part-00001.parquet``, ...
     n : int
         Number of promoters (at least 1).
-    seed : int, default=2022
+    random_state : int, default=2022
     shard_size : int, default=100_000
         Rows per shard (the last shard holds the remainder).
     scheduler : str, optional
@@ -314,7 +314,7 @@ def write_promoter_shards(
     paths = [out / f"part-{i:05d}.parquet" for i in range(n_shards)]
     tasks = [
         dask.delayed(_write_sim_shard, pure=True)(
-            str(paths[i]), i * shard_size, min(n, (i + 1) * shard_size), width, seed, i
+            str(paths[i]), i * shard_size, min(n, (i + 1) * shard_size), width, random_state, i
         )
         for i in range(n_shards)
     ]

@@ -176,8 +176,6 @@ def simulate_promoters(
     n: int = 4000,
     random_state: int = 2022,
     model: PromoterModel | None = None,
-    *,
-    seed: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate a promoter library with three replicate measurements.
 
@@ -189,8 +187,6 @@ def simulate_promoters(
         Seed of the random generator; the same seed gives the same library.
     model : PromoterModel, optional
         Biology and noise parameters; defaults to ``PromoterModel()``.
-    seed : int, optional
-        Old name of ``random_state`` (overrides it when given).
 
     Returns
     -------
@@ -212,7 +208,7 @@ def simulate_promoters(
     [100]
     """
     model = model or PromoterModel()
-    rng = np.random.default_rng(random_state if seed is None else seed)
+    rng = np.random.default_rng(random_state)
     seqs = BASES[rng.integers(0, 4, size=(n, model.length))]
 
     lengths = np.array(sorted(model.spacer_probabilities))
@@ -344,9 +340,7 @@ def motif_table(model: PromoterModel | None = None) -> pd.DataFrame:
     )
 
 
-def add_raw_defects(
-    promoters: pd.DataFrame, random_state: int = 7, *, seed: int | None = None
-) -> pd.DataFrame:
+def add_raw_defects(promoters: pd.DataFrame, random_state: int = 7) -> pd.DataFrame:
     """Return a messy copy of the library, as a sequencing core might deliver it.
 
     The copy has replicate columns but no ``expression`` (the reader computes
@@ -365,15 +359,13 @@ def add_raw_defects(
         Output of :func:`simulate_promoters`.
     random_state : int, default=7
         Seed for choosing the defective rows.
-    seed : int, optional
-        Old name of ``random_state`` (overrides it when given).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``id``, ``sequence``, ``rep1``, ``rep2``, ``rep3``.
     """
-    rng = np.random.default_rng(random_state if seed is None else seed)
+    rng = np.random.default_rng(random_state)
     raw = promoters[["id", "sequence", "rep1", "rep2", "rep3"]].copy()
     n = len(raw)
     order = rng.permutation(n)
@@ -420,9 +412,7 @@ def _write_fasta(ids, sequences, path: Path, line_width: int = 60) -> None:
                 handle.write(seq[start : start + line_width] + "\n")
 
 
-def write_dataset(
-    out_dir: str | Path, n: int = 4000, random_state: int = 2022, *, seed: int | None = None
-) -> list[Path]:
+def write_dataset(out_dir: str | Path, n: int = 4000, random_state: int = 2022) -> list[Path]:
     """Simulate the library and write every file of the embedded dataset.
 
     Parameters
@@ -434,8 +424,6 @@ def write_dataset(
     random_state : int, default=2022
         Seed of the simulation (stored as ``seed`` in
         ``simulation_parameters.json``).
-    seed : int, optional
-        Old name of ``random_state`` (overrides it when given).
 
     Returns
     -------
@@ -444,7 +432,6 @@ def write_dataset(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    random_state = random_state if seed is None else seed
     model = PromoterModel()
     promoters, elements = simulate_promoters(n=n, random_state=random_state, model=model)
     raw = add_raw_defects(promoters)
@@ -483,7 +470,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="data", help="output folder (default: data)")
     parser.add_argument("--n", type=int, default=4000, help="number of promoters")
     parser.add_argument(
-        "--random-state", "--seed", dest="random_state", type=int, default=2022, help="random seed"
+        "--random-state", dest="random_state", type=int, default=2022, help="random seed"
     )
     args = parser.parse_args(argv)
     for path in write_dataset(args.out, n=args.n, random_state=args.random_state):

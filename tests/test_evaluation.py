@@ -20,6 +20,7 @@ from helpers.evaluation import (
     bootstrap_ci,
     compare_models,
     noise_ceiling,
+    paired_bootstrap_diff,
     regression_report,
     similarity_groups,
 )
@@ -349,7 +350,6 @@ def test_bootstrap_ci_covers_and_is_seeded():
     # population r = 1 / sqrt(2) = 0.707 should be inside a 95% interval
     assert ci.low < 1 / math.sqrt(2) < ci.high
     assert bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, random_state=1) == ci
-    assert bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, seed=1) == ci  # old name
     narrow = bootstrap_ci(y, pred, metric="pearson_r", n_boot=300, random_state=1, confidence=0.5)
     assert ci.low < narrow.low < narrow.high < ci.high
 
@@ -378,3 +378,27 @@ def test_bootstrap_ci_bad_data():
         bootstrap_ci([1, 2, 3], [1, 2])
     with pytest.raises(ValueError, match="NaN"):
         bootstrap_ci([1, 2, np.nan], [1, 2, 3])
+
+
+def test_paired_bootstrap_diff():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=400)
+    good, bad = y + rng.normal(size=400) * 0.5, y + rng.normal(size=400) * 2
+    diff = paired_bootstrap_diff(y, good, bad, n_boot=300)
+    assert diff.low < diff.estimate < diff.high and diff.low > 0
+    same = paired_bootstrap_diff(y, good, good, n_boot=50)
+    assert same == (0.0, 0.0, 0.0)
+    assert paired_bootstrap_diff(y, good, bad, n_boot=300) == diff  # seeded
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (([1.0, 2.0], [1.0, 2.0], [1.0, 2.0]), "length >= 3"),
+        (([1.0, 2.0, np.nan], [1.0, 2.0, 3.0], [1.0, 2.0, 3.0]), "finite"),
+        (([1.0, 2.0, 3.0], [1.0, 2.0], [1.0, 2.0, 3.0]), "same length"),
+    ],
+)
+def test_paired_bootstrap_diff_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        paired_bootstrap_diff(*args)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.datasets import TEMPLATE_SETTINGS
 from helpers.io import load_table, quality_control, read_table
 from helpers.models import (
     GroupedRidgeCV,
@@ -401,31 +402,6 @@ def test_report_states_its_limits(tmp_path):
 # the published files, changing only settings
 # ---------------------------------------------------------------------------
 
-LAFLEUR = {
-    "id_col": "ID",
-    "sequence_col": "Promoter Sequence",
-    "target_col": "Observed log(TX/Txref)",
-    "higher_is_stronger": False,
-}
-
-#: File -> the settings a reader changes for it.
-PUBLISHED = {
-    "lafleur2022_validation_hossain2020.csv": LAFLEUR,
-    "lafleur2022_validation_yu2021.csv": LAFLEUR,
-    "lafleur2022_validation_lagator2022_36n.csv": LAFLEUR,
-    "dream2022_demo_train.txt": {
-        "header": False,
-        "id_col": None,
-        "sequence_col": 0,
-        "target_col": 1,
-    },
-    "vaishnav2022_native_complex.csv": {
-        "id_col": None,
-        "sequence_col": "sequence",
-        "target_col": "Measured Expression",
-    },
-}
-
 
 def published_path(name: str) -> Path:
     """The published file ``name``: from ``$SEQ2EXPR_DATA_DIR``, the shipped copies, or
@@ -447,7 +423,7 @@ def published_path(name: str) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(PUBLISHED))
+@pytest.mark.parametrize("name", list(TEMPLATE_SETTINGS))
 def test_template_runs_on_published_file(tmp_path, name):
     report = run_coursework_report(
         published_path(name),
@@ -455,7 +431,7 @@ def test_template_runs_on_published_file(tmp_path, name):
         subsample=600,
         n_folds=3,
         max_iter=20,
-        **PUBLISHED[name],
+        **TEMPLATE_SETTINGS[name],
     )
     assert report.qc.n_output >= 550
     assert report.cv.best_model != "mean baseline"

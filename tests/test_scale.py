@@ -47,7 +47,7 @@ def _bytes(paths):
 def test_log_rate_is_the_simulators_model():
     """The vectorised model gives the simulator's noise-free expression exactly."""
     model = PromoterModel()
-    promoters, elements = simulate_promoters(n=500, seed=3, model=model)
+    promoters, elements = simulate_promoters(n=500, random_state=3, model=model)
     table = str.maketrans("ACGT", "\0\1\2\3")
     text = "".join(promoters["sequence"]).translate(table).encode()
     codes = np.frombuffer(text, dtype=np.uint8).reshape(len(promoters), model.length)
@@ -58,7 +58,7 @@ def test_log_rate_is_the_simulators_model():
 
 def test_simulate_batch_matches_the_simulators_distribution():
     seqs, expr = simulate_batch(20_000, np.random.default_rng(1))
-    reference = simulate_promoters(n=4000, seed=2)[0]["expression"]
+    reference = simulate_promoters(n=4000, random_state=2)[0]["expression"]
     assert seqs.dtype == np.uint8 and set(np.unique(seqs).tobytes()) <= set(b"ACGT")
     assert abs(expr.mean() - reference.mean()) < 0.05
     assert abs(expr.std() - reference.std()) < 0.05
@@ -97,7 +97,9 @@ def test_shard_depends_only_on_seed_and_index(shards, tmp_path):
     # a longer run with the same seed and shard size starts with the same shards' rows
     longer = write_promoter_shards(tmp_path / "a", N + 700, shard_size=SHARD, scheduler="threads")
     assert _bytes(longer[:5]) == _bytes(shards)
-    other = write_promoter_shards(tmp_path / "b", N, seed=1, shard_size=SHARD, scheduler="threads")
+    other = write_promoter_shards(
+        tmp_path / "b", N, random_state=1, shard_size=SHARD, scheduler="threads"
+    )
     assert read_shard(other[0])["sequence"].iloc[0] != read_shard(shards[0])["sequence"].iloc[0]
 
 

@@ -29,14 +29,14 @@ def sha256(path) -> str:
 
 def test_regeneration_is_byte_identical(tmp_path):
     params = json.loads((DATA_DIR / "simulation_parameters.json").read_text())
-    write_dataset(tmp_path, n=params["n"], seed=params["seed"])
+    write_dataset(tmp_path, n=params["n"], random_state=params["seed"])
     for name in COMMITTED:
         assert sha256(tmp_path / name) == sha256(DATA_DIR / name), name
 
 
 @pytest.fixture(scope="module")
 def library():
-    return simulate_promoters(n=2000, seed=11)
+    return simulate_promoters(n=2000, random_state=11)
 
 
 def test_sequences_are_clean_and_fixed_length(library):
@@ -85,9 +85,9 @@ def test_replicates_are_noisy_but_agree(library):
 
 
 def test_same_seed_same_library_other_seed_other_library():
-    a, _ = simulate_promoters(n=50, seed=3)
-    b, _ = simulate_promoters(n=50, seed=3)
-    c, _ = simulate_promoters(n=50, seed=4)
+    a, _ = simulate_promoters(n=50, random_state=3)
+    b, _ = simulate_promoters(n=50, random_state=3)
+    c, _ = simulate_promoters(n=50, random_state=4)
     pd.testing.assert_frame_equal(a, b)
     assert not a["sequence"].equals(c["sequence"])
 

@@ -20,7 +20,6 @@ from helpers.transfer import (
     consensus_weights,
     encode_codes,
     find_sites,
-    paired_bootstrap_diff,
     parts_from_sites,
     site_agreement,
 )
@@ -318,27 +317,3 @@ def test_consensus_weights_table():
 # --------------------------------------------------------------------------- #
 # paired bootstrap
 # --------------------------------------------------------------------------- #
-
-
-def test_paired_bootstrap_diff():
-    rng = np.random.default_rng(0)
-    y = rng.normal(size=400)
-    good, bad = y + rng.normal(size=400) * 0.5, y + rng.normal(size=400) * 2
-    diff = paired_bootstrap_diff(y, good, bad, n_boot=300)
-    assert diff.low < diff.estimate < diff.high and diff.low > 0
-    same = paired_bootstrap_diff(y, good, good, n_boot=50)
-    assert same == (0.0, 0.0, 0.0)
-    assert paired_bootstrap_diff(y, good, bad, n_boot=300) == diff  # seeded
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (([1.0, 2.0], [1.0, 2.0], [1.0, 2.0]), "length >= 3"),
-        (([1.0, 2.0, np.nan], [1.0, 2.0, 3.0], [1.0, 2.0, 3.0]), "finite"),
-        (([1.0, 2.0, 3.0], [1.0, 2.0], [1.0, 2.0, 3.0]), "same length"),
-    ],
-)
-def test_paired_bootstrap_diff_bad_input(args, message):
-    with pytest.raises(ValueError, match=message):
-        paired_bootstrap_diff(*args)
