@@ -35,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers import datasets
 from helpers.datasets import TEMPLATE_SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,18 +65,11 @@ def synthetic_file(n: int, length: int, folder: Path, seed: int = 0) -> Path:
 
 
 def published_path(name: str) -> Path | None:
-    """The published file: ``$SEQ2EXPR_DATA_DIR``, the shipped copy, or ``../shared/data/real``."""
-    folder = os.environ.get("SEQ2EXPR_DATA_DIR", "").strip()
-    candidates = [Path(folder) / name] if folder else []
+    """The verified copy of a published file (shipped, or in ``$SEQ2EXPR_DATA_DIR``), or None."""
     try:
-        from helpers import datasets
-
-        if name in datasets.REGISTRY and name not in datasets.missing_files():
-            candidates.append(datasets.fetch(name))
-    except (ImportError, AttributeError, OSError, ValueError):
-        pass
-    candidates.append(REPO.parent / "shared" / "data" / "real" / name)
-    return next((p for p in candidates if p.is_file()), None)
+        return datasets.fetch(name)
+    except datasets.DatasetUnavailableError:
+        return None
 
 
 def worker(spec: dict) -> dict:

@@ -7,7 +7,6 @@ those published files, changing only settings.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import datasets
 from helpers.datasets import TEMPLATE_SETTINGS
 from helpers.io import load_table, quality_control, read_table
 from helpers.models import (
@@ -404,22 +404,12 @@ def test_report_states_its_limits(tmp_path):
 
 
 def published_path(name: str) -> Path:
-    """The published file ``name``: from ``$SEQ2EXPR_DATA_DIR``, the shipped copies, or
-    ``../shared/data/real``; skips the test, naming the file, if there is none."""
-    folder = os.environ.get("SEQ2EXPR_DATA_DIR", "").strip()
-    candidates = [Path(folder) / name] if folder else []
+    """The verified copy of the published file ``name`` (shipped, or in
+    ``$SEQ2EXPR_DATA_DIR``); skips the test, naming the file, if there is none."""
     try:
-        from helpers import datasets
-
-        if name in datasets.REGISTRY and name not in datasets.missing_files():
-            candidates.append(datasets.fetch(name))
-    except (ImportError, AttributeError, OSError, ValueError):
-        pass
-    candidates.append(REPO.parent / "shared" / "data" / "real" / name)
-    for path in candidates:
-        if path.is_file():
-            return path
-    pytest.skip(f"published file {name} not found (set SEQ2EXPR_DATA_DIR to its folder)")
+        return datasets.fetch(name)
+    except datasets.DatasetUnavailableError:
+        pytest.skip(f"published file {name} not found (see data/real/README.md)")
 
 
 @pytest.mark.slow
