@@ -8,7 +8,7 @@ STAMP   = $(VENV)/.installed
 # The published datasets ship in data/real (hash-checked when read), so nothing
 # is downloaded. To read other copies, set SEQ2EXPR_DATA_DIR to their folder.
 
-.PHONY: venv lock book strict-book test test-fast lint format data budget bench execute sync bench-scale bench-report browser-check clean
+.PHONY: venv lock book strict-book test test-elsewhere test-fast lint format data budget bench execute sync bench-scale bench-report browser-check clean
 
 $(STAMP): requirements.txt requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,11 @@ strict-book: $(STAMP)  ## clean build from scratch, as CI does
 test: $(STAMP)  ## unit tests, doctests and nbval over every chapter
 	$(BIN)/pytest
 
-test-fast: $(STAMP)  ## unit tests and doctests only, without the slow ones (well under a minute)
-	$(BIN)/pytest tests helpers -m "not slow" -q
+test-elsewhere: $(STAMP)  ## re-execute the chapters as another CPU would (another BLAS kernel, no AVX2 paths, XLA at SSE4.2, 2 threads); outputs compared within the tolerance: make test-elsewhere [NB=chapters/10_cnn.ipynb]
+	$(BIN)/python -m tools.elsewhere $(or $(NB),chapters)
+
+test-fast: $(STAMP)  ## unit tests and doctests only, without the slow ones (at most 30 s of CPU)
+	$(BIN)/pytest tests helpers tools -m "not slow" -q
 
 lint: $(STAMP)  ## ruff over helpers, tests, benchmarks and notebooks
 	$(BIN)/ruff check helpers tests benchmarks tools chapters

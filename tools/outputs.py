@@ -1,7 +1,21 @@
-"""Compare notebook outputs the way nbval does (streams coalesced, images and
-metadata skipped, ``tests/nbval_sanitize.cfg`` patterns masked).
+"""Compare notebook outputs: the project's one comparator.
 
-Used by the chapter budget (``--check-outputs``) and the determinism check.
+Outputs are flattened the way nbval does (streams coalesced, images and
+metadata skipped, ``tests/nbval_sanitize.cfg`` patterns masked), then compared
+by :func:`values_match`:
+
+* text exactly, except that a run of whitespace equals any other run (the
+  padding of a printed table changes with the width of its numbers);
+* integers (``42``, ``-3``) exactly: counts, shapes, seeds and ids;
+* decimal numbers (``0.548``, ``-1.2e-05``, ``53.2``) within
+  :data:`ABS_TOL` or :data:`REL_TOL`, whichever is larger. Another CPU (another
+  BLAS kernel, SIMD path or thread count) sums in another order, so a stored
+  ``0.548`` may print as ``0.546`` there; a difference that large is noise, a
+  larger one is a change.
+
+Used by nbval (``conftest.py`` installs it, so ``make test`` and
+``make test-elsewhere`` use it), the chapter budget (``--check-outputs``) and
+the determinism check.
 """
 
 from __future__ import annotations
@@ -24,6 +38,140 @@ from nbval.plugin import (
 from tools.notebooks import ROOT
 
 SANITIZE_CFG = ROOT / "tests" / "nbval_sanitize.cfg"
+
+#: Absolute tolerance for decimal numbers in compared outputs (the project's one tolerance).
+ABS_TOL: float = 0.005
+#: Relative tolerance for decimal numbers in compared outputs (the larger of the two applies).
+REL_TOL: float = 0.01
+
+#: A number standing on its own: not part of a word (``P0001``, ``ch04_r2``) or of a longer number.
+NUMBER = re.compile(r"(?<![\w.])[-+\u2212]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)")
+_SPACE = re.compile(r"\s+")
+
+
+def _is_decimal(token: str) -> bool:
+    return any(c in token for c in ".eE")
+
+
+def _to_float(token: str) -> float:
+    return float(token.replace("\u2212", "-"))
+
+
+def numbers_close(ref: float, test: float) -> bool:
+    """Whether two decimal numbers agree within :data:`ABS_TOL` or :data:`REL_TOL`.
+
+    Examples
+    --------
+    >>> numbers_close(0.548, 0.546), numbers_close(0.548, 0.538)
+    (True, False)
+    >>> numbers_close(120.0, 121.0)
+    True
+    """
+    return abs(ref - test) <= max(ABS_TOL, REL_TOL * max(abs(ref), abs(test)))
+
+
+def split_numbers(text: str) -> tuple[list[str], list[str]]:
+    """Split text into its pieces of text (whitespace runs collapsed) and its numbers.
+
+    Returns
+    -------
+    texts : list of str
+        ``len(numbers) + 1`` pieces: the text before, between and after the numbers.
+    numbers : list of str
+        The numbers, as written.
+
+    Examples
+    --------
+    >>> split_numbers("r = 0.548  (n=35, P0001)")
+    (['r = ', ' (n=', ', P0001)'], ['0.548', '35'])
+    """
+    texts, numbers, start = [], [], 0
+    for match in NUMBER.finditer(text):
+        texts.append(_SPACE.sub(" ", text[start : match.start()]))
+        numbers.append(match.group())
+        start = match.end()
+    texts.append(_SPACE.sub(" ", text[start:]))
+    texts[0] = texts[0].lstrip()
+    texts[-1] = texts[-1].rstrip()
+    return texts, numbers
+
+
+def text_mismatch(ref: str, test: str) -> str | None:
+    """Why two texts differ under the project's rules, or None if they match.
+
+    Examples
+    --------
+    >>> text_mismatch("MSE: 0.548", "MSE:  0.546") is None
+    True
+    >>> text_mismatch("3 of 5 libraries", "2 of 5 libraries")
+    "integer 1 differs: '3' vs '2'"
+    >>> text_mismatch("target met", "target not met")
+    "text differs: 'target met' vs 'target not met'"
+    """
+    ref_texts, ref_numbers = split_numbers(ref)
+    test_texts, test_numbers = split_numbers(test)
+    if ref_texts != test_texts:
+        for a, b in zip(ref_texts, test_texts, strict=False):
+            if a != b:
+                return f"text differs: {a[:80]!r} vs {b[:80]!r}"
+        return f"text differs: {len(ref_numbers)} numbers vs {len(test_numbers)}"
+    for index, (a, b) in enumerate(zip(ref_numbers, test_numbers, strict=True), start=1):
+        if _is_decimal(a) or _is_decimal(b):
+            if not numbers_close(_to_float(a), _to_float(b)):
+                return f"number {index} differs beyond the tolerance: {a} vs {b}"
+        elif a.replace("\u2212", "-") != b.replace("\u2212", "-"):
+            return f"integer {index} differs: {a!r} vs {b!r}"
+    return None
+
+
+def value_mismatch(ref, test) -> str | None:
+    """Why two output values (text, numbers, lists, dicts) differ, or None.
+
+    Examples
+    --------
+    >>> value_mismatch(["R2 = 0.861"], ["R2 = 0.863"]) is None
+    True
+    >>> value_mismatch({"a": 1}, {"b": 1})
+    "keys differ: ['a'] vs ['b']"
+    """
+    if isinstance(ref, str) and isinstance(test, str):
+        return text_mismatch(ref, test)
+    if isinstance(ref, bool) or isinstance(test, bool):
+        return None if ref == test else f"{ref!r} vs {test!r}"
+    if isinstance(ref, float) or isinstance(test, float):
+        if isinstance(ref, int | float) and isinstance(test, int | float):
+            return None if numbers_close(ref, test) else f"{ref!r} vs {test!r}"
+    if isinstance(ref, list) and isinstance(test, list):
+        if len(ref) != len(test):
+            return f"{len(ref)} outputs vs {len(test)}"
+        for a, b in zip(ref, test, strict=True):
+            problem = value_mismatch(a, b)
+            if problem:
+                return problem
+        return None
+    if isinstance(ref, dict) and isinstance(test, dict):
+        if sorted(ref) != sorted(test):
+            return f"keys differ: {sorted(ref)} vs {sorted(test)}"
+        for key in ref:
+            problem = value_mismatch(ref[key], test[key])
+            if problem:
+                return f"{key}: {problem}"
+        return None
+    return None if ref == test else f"{ref!r} vs {test!r}"
+
+
+def values_match(ref, test) -> bool:
+    """Whether two output values match under the project's rules (see the module docstring).
+
+    Examples
+    --------
+    >>> values_match("Mean squared error: 0.548", "Mean squared error: 0.546")
+    True
+    >>> values_match("stopped at epoch 55", "stopped at epoch 30")
+    False
+    """
+    return value_mismatch(ref, test) is None
+
 
 #: Output keys nbval does not compare (its defaults, images included).
 SKIP_COMPARE = frozenset(
@@ -74,21 +222,32 @@ def load_sanitizer(path: Path = SANITIZE_CFG):
     return sanitize
 
 
-def comparable(outputs: list, sanitize) -> dict[str, list]:
+def comparable(outputs: list, sanitize, skip=SKIP_COMPARE) -> dict[str, list]:
     """Flatten a cell's outputs the way nbval compares them."""
     outputs = transform_streams_for_comparison(coalesce_streams(copy.deepcopy(outputs)))
     flat: dict[str, list] = defaultdict(list)
     for output in outputs:
         for key, value in output.items():
-            if key in SKIP_COMPARE:
+            if key in skip:
                 continue
             if key == "data":
                 for mime, content in value.items():
-                    if mime not in SKIP_COMPARE:
+                    if mime not in skip:
                         flat[mime].append(sanitize(_text(content)))
             else:
                 flat[key].append(sanitize(_text(value)))
     return dict(flat)
+
+
+def outputs_mismatch(ref: dict[str, list], test: dict[str, list]) -> str | None:
+    """Why two flattened outputs (from :func:`comparable`) differ, or None if they match."""
+    if set(ref) != set(test):
+        return f"output fields differ: {sorted(ref)} (stored) vs {sorted(test)} (run)"
+    for key in sorted(ref):
+        problem = value_mismatch(ref[key], test[key])
+        if problem:
+            return f"{key}: {problem}"
+    return None
 
 
 def _text(value):
@@ -141,9 +300,13 @@ def compare_runs(
             # nbval does not compare cells that were never run in the stored copy
             flats, pair_labels = flats[1:], labels[1:]
         diffs = [
-            (pair_labels[0], pair_labels[j], describe_difference(flats[0], flats[j]))
+            (
+                pair_labels[0],
+                pair_labels[j],
+                f"{outputs_mismatch(flats[0], flats[j])}\n{describe_difference(flats[0], flats[j])}",
+            )
             for j in range(1, len(flats))
-            if flats[0] != flats[j]
+            if outputs_mismatch(flats[0], flats[j])
         ]
         cid = cell.get("id", "")
         if not options["check"]:
