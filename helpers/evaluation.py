@@ -635,6 +635,11 @@ def _pearson_columns(yc: np.ndarray, preds: np.ndarray, y_norm: np.ndarray) -> n
     return (yc * pc).sum(-1) / (y_norm * np.sqrt((pc**2).sum(-1)))
 
 
+def _r2_columns(yc: np.ndarray, preds: np.ndarray, y_norm: np.ndarray) -> np.ndarray:
+    """Row-wise R² of ``preds`` (shifted by the same row means as ``yc``, so residuals are exact)."""
+    return 1 - ((yc - preds) ** 2).sum(-1) / y_norm**2
+
+
 class PairedDifference(NamedTuple):
     """r(a) − r(b) on the full rows and its paired bootstrap interval."""
 
@@ -644,18 +649,27 @@ class PairedDifference(NamedTuple):
 
 
 def paired_bootstrap_diff(
-    y_true, pred_a, pred_b, *, n_boot: int = 1000, random_state: int = 0, confidence: float = 0.95
+    y_true,
+    pred_a,
+    pred_b,
+    *,
+    metric: str = "pearson_r",
+    n_boot: int = 1000,
+    random_state: int = 0,
+    confidence: float = 0.95,
 ) -> PairedDifference:
-    """Paired percentile bootstrap of the difference of two models' Pearson r.
+    """Paired percentile bootstrap of the difference of two models' scores.
 
     Each resample draws rows with replacement and recomputes *both*
-    correlations on the same rows, so the interval reflects only which rows
+    scores on the same rows, so the interval reflects only which rows
     were measured, not a difference in test sets.
 
     Parameters
     ----------
     y_true, pred_a, pred_b : array-like of shape (n,)
         Targets and two models' predictions for the same rows.
+    metric : {"pearson_r", "r2"}, default="pearson_r"
+        The score compared.
     n_boot : int, default=1000
     random_state : int, default=0
     confidence : float, default=0.95
@@ -663,7 +677,8 @@ def paired_bootstrap_diff(
     Returns
     -------
     PairedDifference
-        ``(estimate, low, high)`` of ``r(a) - r(b)``.
+        ``(estimate, low, high)`` of ``score(a) - score(b)``. Read it with
+        :func:`verdict`.
 
     Examples
     --------
@@ -685,6 +700,9 @@ def paired_bootstrap_diff(
         raise ValueError("y_true, pred_a and pred_b must be finite")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if metric not in ("pearson_r", "r2"):
+        raise ValueError(f"metric must be 'pearson_r' or 'r2', got {metric!r}")
+    score = _pearson_columns if metric == "pearson_r" else _r2_columns
     rng = np.random.default_rng(random_state)
     diffs = np.empty(n_boot)
     chunk = max(1, 1_000_000 // len(y))
@@ -692,14 +710,71 @@ def paired_bootstrap_diff(
     for start in range(0, n_boot, chunk):
         rows = rng.integers(0, len(y), size=(min(chunk, n_boot - start), len(y)))
         ys, as_, bs = (v[rows].astype(np.float64) for v in stacked)
-        ys -= ys.mean(axis=1, keepdims=True)
+        row_means = ys.mean(axis=1, keepdims=True)
+        ys -= row_means
+        as_ -= row_means  # the same shift for the predictions: r is unchanged, R² exact
+        bs -= row_means
         yy = np.sqrt((ys**2).sum(axis=1))
-        r_a = _pearson_columns(ys, as_, yy)
-        r_b = _pearson_columns(ys, bs, yy)
-        diffs[start : start + len(rows)] = r_a - r_b
+        diffs[start : start + len(rows)] = score(ys, as_, yy) - score(ys, bs, yy)
     tail = (1 - confidence) / 2
     low, high = np.quantile(diffs, [tail, 1 - tail])
     yc = y - y.mean()
     y_norm = np.sqrt((yc**2).sum())
-    estimate = _pearson_columns(yc, a, y_norm) - _pearson_columns(yc, b, y_norm)
+    estimate = score(yc, a - y.mean(), y_norm) - score(yc, b - y.mean(), y_norm)
     return PairedDifference(float(estimate), float(low), float(high))
+
+
+#: Margin of :func:`verdict`: the absolute tolerance within which stored outputs
+#: are compared across machines, so a verdict cannot flip on rounding alone.
+VERDICT_MARGIN: float = 0.005
+
+
+def verdict(
+    difference: PairedDifference | Sequence[float],
+    *,
+    margin: float = VERDICT_MARGIN,
+    words: tuple[str, str, str] = ("better", "worse", "tie"),
+) -> str:
+    """Read a paired interval of ``score(a) - score(b)`` as one word.
+
+    ``words[0]`` (a is better) when the whole interval lies above ``+margin``,
+    ``words[1]`` (a is worse) when it lies below ``-margin``, otherwise
+    ``words[2]`` (a tie: the interval covers 0, or comes within ``margin`` of
+    it). The margin keeps an interval whose bound sits at 0.001 on one
+    machine and -0.001 on another from flipping the sentence.
+
+    Parameters
+    ----------
+    difference : PairedDifference or (estimate, low, high)
+        As returned by :func:`paired_bootstrap_diff`.
+    margin : float, default=VERDICT_MARGIN
+        Non-negative distance from 0 a bound must clear.
+    words : (str, str, str), default=("better", "worse", "tie")
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> verdict((0.06, 0.05, 0.071))
+    'better'
+    >>> verdict((0.01, 0.0, 0.019))
+    'tie'
+    >>> verdict((-0.02, -0.03, -0.01), words=("helps", "hurts", "makes no clear difference"))
+    'hurts'
+    """
+    if len(difference) != 3:
+        raise ValueError(f"difference must be (estimate, low, high), got {difference!r}")
+    _, low, high = (float(v) for v in difference)
+    if not low <= high:
+        raise ValueError(f"difference must have low <= high, got low={low}, high={high}")
+    if not margin >= 0:
+        raise ValueError(f"margin must be >= 0, got {margin}")
+    if len(words) != 3:
+        raise ValueError(f"words must be three strings, got {words!r}")
+    if low > margin:
+        return words[0]
+    if high < -margin:
+        return words[1]
+    return words[2]

@@ -35,6 +35,7 @@ import contextlib
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import scipy.linalg
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 
 from helpers.encoding import KmerVectorizer
 from helpers.sequences import DNA, IUPAC, validate_sequences
@@ -833,6 +835,11 @@ class ShardedRidge:
         Dask scheduler name; by default the active client or Dask's default.
     progress : bool, default=False
         Show a progress bar on standard error.
+    selection_tol : float, default=1e-3
+        Penalties whose validation MSE is within this relative distance of the
+        smallest count as tied; the largest of them (the simplest model) is
+        chosen. Without it, a near-tie would be broken by the last digits of
+        floating-point sums, which differ between machines.
 
     Attributes
     ----------
@@ -868,6 +875,7 @@ class ShardedRidge:
         chunk_rows: int = 20_000,
         scheduler: str | None = None,
         progress: bool = False,
+        selection_tol: float = 1e-3,
     ) -> None:
         self.vectorizer = vectorizer
         self.alphas = alphas
@@ -875,6 +883,7 @@ class ShardedRidge:
         self.chunk_rows = chunk_rows
         self.scheduler = scheduler
         self.progress = progress
+        self.selection_tol = selection_tol
 
     def _vectorizer(self) -> Any:
         return _ready(self.vectorizer if self.vectorizer is not None else KmerVectorizer(k=4))
@@ -920,21 +929,27 @@ class ShardedRidge:
         self
         """
         alphas = [float(a) for a in self.alphas]
+        if not alphas:
+            raise ValueError("alphas is empty")
+        if not (math.isfinite(self.selection_tol) and self.selection_tol >= 0):
+            raise ValueError(f"selection_tol must be a number >= 0, got {self.selection_tol!r}")
+        if len(alphas) > 1 and validation is None:
+            raise ValueError("several alphas but no validation statistics")
         rows = []
-        best: tuple[float, float, np.ndarray, float] | None = None
+        fits = []
         for alpha in alphas:
             coef, intercept = ridge_from_stats(train, alpha)
+            fits.append((alpha, coef, intercept))
             if validation is not None:
                 scores = validation.score(coef, intercept)
                 rows.append({"alpha": alpha, **{k: scores[k] for k in ("pearson_r", "r2", "mse")}})
-                if best is None or scores["mse"] < best[0]:
-                    best = (scores["mse"], alpha, coef, intercept)
-            elif best is None:
-                best = (float("nan"), alpha, coef, intercept)
-            else:
-                raise ValueError("several alphas but no validation statistics")
-        assert best is not None
-        _, self.alpha_, self.coef_, self.intercept_ = best
+        if rows:
+            mse = np.array([row["mse"] for row in rows])
+            tied = np.flatnonzero(mse <= mse.min() * (1 + self.selection_tol))
+            chosen = max(tied, key=lambda i: alphas[i])
+        else:
+            chosen = 0
+        self.alpha_, self.coef_, self.intercept_ = fits[chosen]
         self.validation_scores_ = pd.DataFrame(rows).set_index("alpha") if rows else None
         self.n_train_ = int(train.n)
         self.stats_ = train
@@ -1055,14 +1070,26 @@ class ShardedSGDRegressor:
     scale and the mean of y: columns are divided by their root mean square
     (so sparse rows stay sparse) times the square root of the number of
     non-zero columns, which makes the mean squared row norm 1, so one
-    learning rate suits any k. Then the shards are streamed in a fixed order, ``epochs`` times, in
-    mini-batches, through ``partial_fit`` in the calling process (the updates
-    are sequential by nature; only one shard is in memory at a time).
+    learning rate suits any k. Then the shards are streamed in a fixed order,
+    epoch after epoch, in mini-batches, through ``partial_fit`` in the calling
+    process (the updates are sequential by nature; only one shard is in memory
+    at a time).
+
+    Training runs to a stated tolerance: it stops after the first epoch
+    whose update changed the coefficients by less than ``tol`` relative to
+    their norm, ``‖w_e − w_{e−1}‖ ≤ tol · ‖w_e‖``. A fit that reaches
+    ``max_epochs`` first warns with
+    :class:`~sklearn.exceptions.ConvergenceWarning`, as scikit-learn's
+    iterative estimators do.
 
     Parameters
     ----------
     vectorizer : transformer, default=KmerVectorizer(k=6)
-    epochs : int, default=1
+    max_epochs : int, default=20
+        Cap on the passes over the training shards.
+    tol : float, default=0.01
+        Relative change of the coefficients over one epoch below which the
+        fit has converged (> 0).
     batch_size : int, default=10_000
     alpha : float, default=1e-4
         L2 penalty of ``SGDRegressor``.
@@ -1079,13 +1106,37 @@ class ShardedSGDRegressor:
         Column scales the features are divided by.
     y_mean_ : float
     n_train_ : int
+    n_epochs_ : int
+        Epochs run.
+    converged_ : bool
+        Whether the last epoch changed the coefficients by less than ``tol``.
+    coef_change_ : list of float
+        Relative change of the coefficients in each epoch.
+
+    Examples
+    --------
+    >>> import tempfile, warnings
+    >>> from sklearn.exceptions import ConvergenceWarning
+    >>> shards = write_promoter_shards(tempfile.mkdtemp(), 4000, shard_size=1000,
+    ...                                scheduler="synchronous")
+    >>> model = ShardedSGDRegressor(KmerVectorizer(k=3), batch_size=500, tol=0.01,
+    ...                             scheduler="synchronous").fit(shards[:3])
+    >>> model.converged_, model.coef_change_[-1] <= 0.01
+    (True, True)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = ShardedSGDRegressor(KmerVectorizer(k=3), max_epochs=1, tol=1e-9,
+    ...                             scheduler="synchronous").fit(shards[:1])
+    >>> [w.category.__name__ for w in caught]
+    ['ConvergenceWarning']
     """
 
     def __init__(
         self,
         vectorizer: Any = None,
         *,
-        epochs: int = 1,
+        max_epochs: int = 20,
+        tol: float = 0.01,
         batch_size: int = 10_000,
         alpha: float = 1e-4,
         eta0: float = 0.5,
@@ -1094,7 +1145,8 @@ class ShardedSGDRegressor:
         progress: bool = False,
     ) -> None:
         self.vectorizer = vectorizer
-        self.epochs = epochs
+        self.max_epochs = max_epochs
+        self.tol = tol
         self.batch_size = batch_size
         self.alpha = alpha
         self.eta0 = eta0
@@ -1109,8 +1161,12 @@ class ShardedSGDRegressor:
         """Stream the training shards through ``partial_fit``; returns self."""
         from sklearn.linear_model import SGDRegressor
 
-        if int(self.epochs) < 1:
-            raise ValueError(f"epochs must be at least 1, got {self.epochs}")
+        if isinstance(self.max_epochs, bool) or not isinstance(self.max_epochs, int | np.integer):
+            raise ValueError(f"max_epochs must be an integer >= 1, got {self.max_epochs!r}")
+        if self.max_epochs < 1:
+            raise ValueError(f"max_epochs must be an integer >= 1, got {self.max_epochs!r}")
+        if not (isinstance(self.tol, int | float) and math.isfinite(self.tol) and self.tol > 0):
+            raise ValueError(f"tol must be a positive number, got {self.tol!r}")
         paths = _check_paths(train_shards, "training")
         vec = self._vectorizer()
         parts = [dask.delayed(_shard_moments, pure=True)(p, vec) for p in paths]
@@ -1126,7 +1182,10 @@ class ShardedSGDRegressor:
             random_state=self.random_state,
         )
         inv = sp.diags(1.0 / self.scale_)
-        for _ in range(int(self.epochs)):
+        previous = np.zeros(len(self.scale_))
+        self.coef_change_: list[float] = []
+        self.converged_ = False
+        for _ in range(int(self.max_epochs)):
             for path in paths:
                 frame = read_shard(path, columns=("sequence", "expression"))
                 seqs = frame["sequence"].tolist()
@@ -1134,6 +1193,23 @@ class ShardedSGDRegressor:
                 for r in range(0, len(seqs), int(self.batch_size)):
                     X = _vectorizer_matrix(vec, seqs[r : r + int(self.batch_size)]) @ inv
                     sgd.partial_fit(X, y[r : r + int(self.batch_size)])
+            norm = float(np.linalg.norm(sgd.coef_))
+            change = float(np.linalg.norm(sgd.coef_ - previous)) / norm if norm > 0 else 0.0
+            self.coef_change_.append(change)
+            previous = sgd.coef_.copy()
+            if change <= self.tol:
+                self.converged_ = True
+                break
+        self.n_epochs_ = len(self.coef_change_)
+        if not self.converged_:
+            warnings.warn(
+                f"ShardedSGDRegressor stopped at max_epochs={self.max_epochs} before "
+                f"converging: the last epoch changed the coefficients by "
+                f"{self.coef_change_[-1]:.2g} (relative), tol={self.tol:g}. Raise max_epochs "
+                "or eta0.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         self.sgd_ = sgd
         return self
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 
@@ -142,7 +145,10 @@ def test_alpha_chosen_on_validation_and_scores_from_statistics(shards):
     model.fit(shards[:3], validation_shards=shards[3:4])
     scores = model.validation_scores_
     assert list(scores.index) == [0.1, 100.0, 1e6]
-    assert model.alpha_ == scores["mse"].idxmin()
+    best = scores["mse"].min()
+    tied = scores.index[scores["mse"] <= best * (1 + model.selection_tol)]
+    assert model.alpha_ == max(tied)
+
     held_out = model.score_shards(shards[4:])
     frame = read_shard(shards[4])
     pred = model.predict(frame["sequence"])
@@ -150,6 +156,22 @@ def test_alpha_chosen_on_validation_and_scores_from_statistics(shards):
     assert held_out["pearson_r"] == pytest.approx(np.corrcoef(pred, frame["expression"])[0, 1])
     assert held_out["r2"] == pytest.approx(r2_score(frame["expression"], pred))
     assert held_out["pearson_r"] > 0.3
+
+
+def test_alpha_near_ties_go_to_the_largest_penalty(shards):
+    vec = KmerVectorizer(k=2)
+    stats = ShardedRidge(vec, alphas=(1.0,), scheduler="synchronous").fit(shards[:3]).stats_
+    val = ShardedRidge(vec, alphas=(1.0,), scheduler="synchronous").fit(shards[3:4]).stats_
+    strict = ShardedRidge(vec, alphas=(0.01, 0.1, 1.0), selection_tol=0).fit_stats(stats, val)
+    loose = ShardedRidge(vec, alphas=(0.01, 0.1, 1.0), selection_tol=0.05).fit_stats(stats, val)
+    mse = strict.validation_scores_["mse"]
+    assert strict.alpha_ == mse.idxmin()
+    assert (mse.max() - mse.min()) / mse.min() < 0.05  # 2-mers barely need a penalty
+    assert loose.alpha_ == 1.0
+    with pytest.raises(ValueError, match="selection_tol"):
+        ShardedRidge(vec, alphas=(0.1, 1.0), selection_tol=-1).fit_stats(stats, val)
+    with pytest.raises(ValueError, match="no validation"):
+        ShardedRidge(vec, alphas=(0.1, 1.0)).fit_stats(stats)
 
 
 def test_ridge_parameter_errors(shards):
@@ -265,15 +287,42 @@ def test_bad_shard_error_reaches_the_fit(shards, tmp_path):
 
 
 def test_sgd_streaming_model_learns(shards):
-    model = ShardedSGDRegressor(KmerVectorizer(k=3), epochs=2, batch_size=250, scheduler="threads")
-    model.fit(shards[:4])
+    model = ShardedSGDRegressor(KmerVectorizer(k=3), batch_size=250, scheduler="threads")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # it converges within its cap
+        model.fit(shards[:4])
+    assert model.converged_
+    assert model.coef_change_[-1] <= model.tol < min(model.coef_change_[:-1])
+    assert model.n_epochs_ == len(model.coef_change_) >= 2
     assert model.n_train_ == 4 * SHARD
     scores = model.score_shards(shards[4:])
     assert scores["n"] == SHARD
     assert scores["pearson_r"] > 0.3
     assert model.predict(["A" * 100, "T" * 100]).shape == (2,)
-    with pytest.raises(ValueError, match="epochs"):
-        ShardedSGDRegressor(epochs=0).fit(shards[:1])
+
+
+def test_sgd_warns_at_its_epoch_cap(shards):
+    model = ShardedSGDRegressor(
+        KmerVectorizer(k=3), max_epochs=2, tol=1e-12, batch_size=250, scheduler="synchronous"
+    )
+    with pytest.warns(ConvergenceWarning, match=r"max_epochs=2 before converging"):
+        model.fit(shards[:1])
+    assert not model.converged_
+    assert model.n_epochs_ == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"max_epochs": 0}, "max_epochs must be an integer >= 1"),
+        ({"max_epochs": 2.5}, "max_epochs must be an integer >= 1"),
+        ({"tol": 0}, "tol must be a positive number"),
+        ({"tol": float("nan")}, "tol must be a positive number"),
+    ],
+)
+def test_sgd_bad_parameters(shards, params, message):
+    with pytest.raises(ValueError, match=message):
+        ShardedSGDRegressor(**params).fit(shards[:1])
 
 
 def test_tsv_to_shards(tmp_path):
