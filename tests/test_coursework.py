@@ -92,6 +92,7 @@ def test_embedded_dataset_report(tmp_path):
     _check_written(report, out)
 
 
+@pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_user_csv_with_other_column_names(tmp_path, promoters):
     """A semicolon-separated file with decimal commas, linear values and defects."""
     subset = promoters.iloc[:300]
@@ -287,6 +288,7 @@ def test_bad_targets_table(tmp_path):
         load_table(fasta, id_col="name", target_col="value", targets_path=tmp_path / "t.csv")
 
 
+@pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_long_sequences_keep_figures_readable(tmp_path):
     """Any length works; the mutagenesis figure stays at most 14 inches wide."""
     from PIL import Image

@@ -293,6 +293,7 @@ def test_similarity_groups_transitive_families():
         assert not set(family[train]) & set(family[test])
 
 
+@pytest.mark.slow  # 15,000 sequences: a scaling check, not a unit test
 def test_similarity_groups_scale():
     rng = np.random.default_rng(2)
     codes = rng.integers(0, 4, size=(15_000, 100))

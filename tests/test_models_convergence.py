@@ -30,6 +30,7 @@ def test_a_capped_solver_warns_through_cross_validate_models(toy):
         cross_validate_models(capped, toy, n_folds=3)
 
 
+@pytest.mark.slow  # fits every candidate model 3 times
 def test_candidate_models_fit_without_convergence_warnings(toy):
     models = candidate_models(k=2, one_hot=True, max_iter=20)
     with warnings.catch_warnings():

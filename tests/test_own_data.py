@@ -254,6 +254,7 @@ def _variants(n: int, length: int = 80, seed: int = 1, mutations: int = 1) -> li
     return out
 
 
+@pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_one_similarity_group_falls_back_and_says_so(tmp_path):
     """Failure: 'only 1 groups ..., lower cv' – which cannot help – and a crash."""
     seqs = _variants(200)
@@ -316,6 +317,7 @@ def test_inner_ridge_search_is_grouped():
     assert result.folds["chosen"].str.startswith("alpha=").all()
 
 
+@pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_one_hot_offered_for_equal_lengths_and_explained_otherwise(tmp_path):
     lib = _library(90)
     path = tmp_path / "equal.csv"
@@ -349,6 +351,7 @@ def test_one_hot_offered_for_equal_lengths_and_explained_otherwise(tmp_path):
     )
 
 
+@pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_lower_is_stronger_flips_the_sign(tmp_path):
     """Failure: no 'lower is stronger' setting; mutagenesis scanned the weakest."""
     lib = _library(90)
@@ -370,6 +373,7 @@ def test_lower_is_stronger_flips_the_sign(tmp_path):
     assert "higher = stronger" in report.paths["report_md"].read_text()
 
 
+@pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_report_states_its_limits(tmp_path):
     lib = _library(90)
     path = tmp_path / "lib.csv"
