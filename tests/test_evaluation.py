@@ -23,6 +23,7 @@ from helpers.evaluation import (
     paired_bootstrap_diff,
     regression_report,
     similarity_groups,
+    verdict,
 )
 
 # --- regression_report ------------------------------------------------------------
@@ -403,3 +404,44 @@ def test_paired_bootstrap_diff():
 def test_paired_bootstrap_diff_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         paired_bootstrap_diff(*args)
+
+
+def test_paired_bootstrap_diff_of_r2_matches_sklearn():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=300) + 3.0  # not centred: R² must not assume it
+    a, b = y + rng.normal(size=300) * 0.5, 0.8 * y + rng.normal(size=300)
+    diff = paired_bootstrap_diff(y, a, b, metric="r2", n_boot=300)
+    assert diff.estimate == pytest.approx(r2_score(y, a) - r2_score(y, b), abs=1e-12)
+    assert diff.low < diff.estimate < diff.high
+    with pytest.raises(ValueError, match="metric must be 'pearson_r' or 'r2'"):
+        paired_bootstrap_diff(y, a, b, metric="mse")
+
+
+@pytest.mark.parametrize(
+    ("interval", "expected"),
+    [
+        ((0.06, 0.05, 0.071), "better"),
+        ((-0.06, -0.071, -0.05), "worse"),
+        ((0.01, -0.01, 0.03), "tie"),
+        ((0.01, 0.0, 0.019), "tie"),  # touches 0
+        ((0.01, 0.004, 0.019), "tie"),  # within the margin of 0: could flip on another machine
+        ((-0.01, -0.03, -0.004), "tie"),
+        ((0.01, 0.006, 0.019), "better"),
+    ],
+)
+def test_verdict_needs_the_interval_to_clear_the_margin(interval, expected):
+    assert verdict(interval) == expected
+    assert verdict(interval, margin=0) == (
+        "tie" if interval[1] <= 0 <= interval[2] else ("better" if interval[1] > 0 else "worse")
+    )
+
+
+def test_verdict_bad_input():
+    with pytest.raises(ValueError, match="low <= high"):
+        verdict((0.0, 0.1, -0.1))
+    with pytest.raises(ValueError, match="margin must be >= 0"):
+        verdict((0.0, -0.1, 0.1), margin=-1)
+    with pytest.raises(ValueError, match=r"\(estimate, low, high\)"):
+        verdict((0.1, 0.2))
+    with pytest.raises(ValueError, match="three strings"):
+        verdict((0.0, -0.1, 0.1), words=("a", "b"))
