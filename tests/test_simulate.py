@@ -115,3 +115,88 @@ def test_raw_variant_has_the_documented_defects():
     assert conflicting["id"].duplicated().sum() == 3
     assert raw[["rep1", "rep2", "rep3"]].isna().all(axis=1).sum() >= 8
     assert set(raw["id"]) == set(clean["id"])
+
+
+# --- the oracle (expected_expression) -------------------------------------------------
+
+from helpers.io import load_ground_truth, load_promoters  # noqa: E402
+from helpers.simulate import expected_expression, oracle_positions, oracle_spacer  # noqa: E402
+
+
+def test_oracle_reproduces_the_truth_of_every_committed_promoter():
+    promoters = load_promoters()
+    elements = load_ground_truth().elements
+    oracle = expected_expression(promoters["sequence"], spacer=elements["spacer_length"])
+    assert np.array_equal(np.round(oracle, 4), elements["true_expression"].to_numpy())
+
+
+def test_oracle_best_placement_is_never_below_the_planted_one():
+    promoters = load_promoters()
+    elements = load_ground_truth().elements
+    planted = expected_expression(promoters["sequence"], spacer=elements["spacer_length"])
+    best = expected_expression(promoters["sequence"])
+    assert np.all(best >= planted - 1e-12)
+    agree = oracle_spacer(promoters["sequence"]) == elements["spacer_length"].to_numpy()
+    assert agree.mean() > 0.85  # the planted site is usually the best one
+    assert np.allclose(best[agree], planted[agree])
+
+
+def test_oracle_scores_mutants_as_the_rules_say():
+    model = PromoterModel()
+    promoters, elements = simulate_promoters(n=50, random_state=3)
+    seqs = promoters["sequence"].tolist()
+    spacers = elements["spacer_length"].to_numpy()
+    base = expected_expression(seqs, spacer=spacers)
+    m10 = model.minus10_start
+    # restoring the −10 consensus never lowers expression; breaking its first base never raises it
+    fixed = [s[:m10] + "TATAAT" + s[m10 + 6 :] for s in seqs]
+    assert np.all(expected_expression(fixed, spacer=spacers) >= base - 1e-12)
+    broken = [s[:m10] + ("G" if s[m10] != "G" else "C") + s[m10 + 1 :] for s in fixed]
+    assert np.all(
+        expected_expression(broken, spacer=spacers) < expected_expression(fixed, spacer=spacers)
+    )
+    # a base the rules do not read changes nothing
+    outside = ~oracle_positions(17)
+    pos = int(np.flatnonzero(outside)[0])
+    rows = spacers == 17
+    moved = [s[:pos] + ("A" if s[pos] != "A" else "C") + s[pos + 1 :] for s in np.array(seqs)[rows]]
+    assert np.array_equal(expected_expression(moved, spacer=17), base[rows])
+
+
+def test_oracle_on_shuffles_and_bounds():
+    model = PromoterModel()
+    promoters, _ = simulate_promoters(n=200, random_state=5)
+    rng = np.random.default_rng(0)
+    shuffled = ["".join(rng.permutation(list(s))) for s in promoters["sequence"]]
+    original = expected_expression(promoters["sequence"])
+    scrambled = expected_expression(shuffled)
+    assert np.median(scrambled) < np.median(original) - 0.5  # shuffles lose the boxes
+    floor, ceiling = np.log10(model.basal), np.log10(model.basal + model.vmax)
+    assert np.all((scrambled >= floor) & (scrambled <= ceiling))
+    best = (
+        "A" * 23 + "AAAAATATTTTAAAAAAAAA" + "AA" + "TTGACA" + "A" * 14 + "TGA" + "TATAAT" + "A" * 26
+    )
+    assert len(best) == 100
+    assert expected_expression([best])[0] > np.log10(model.basal + 0.95 * model.vmax)
+    assert expected_expression([best.lower()])[0] == expected_expression([best])[0]
+    assert expected_expression([]).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"),
+    [
+        (["ACGT"], {}, "length"),
+        (["A" * 99 + "X"], {}, "invalid character"),
+        ("A" * 100, {}, "single string"),
+        (["A" * 100], {"spacer": 14}, "spacer must be one of"),
+        (["A" * 100, "C" * 100], {"spacer": [17, 17, 17]}, "one per sequence"),
+    ],
+)
+def test_oracle_bad_input(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        expected_expression(args, **kwargs)
+
+
+def test_oracle_positions_bad_spacer():
+    with pytest.raises(ValueError, match="spacer must be one of"):
+        oracle_positions(20)
