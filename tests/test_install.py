@@ -1,0 +1,194 @@
+"""Every way a reader installs the helpers: a regular install, a clone, Binder, JupyterLab.
+
+The slow tests install and execute chapter 01 (tools.install_check); the
+others check the files Binder and JupyterLab read. The Binder build itself
+downloads the locked environment, so CI runs it (`python -m tools.install_check
+binder`), not this file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from tools import install_check
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.slow
+def test_regular_install_runs_chapter_01_outside_the_repository(tmp_path: Path) -> None:
+    found = install_check.check_regular(tmp_path)
+    site = Path(sysconfig.get_path("purelib")).name  # "site-packages"
+    # A regular (not editable) install, in the fresh environment.
+    assert found["direct_url"].get("dir_info", {}).get("editable") is None
+    assert str(tmp_path / "venv-regular") in found["installed_at"]
+    assert f"{site}/helpers/__init__.py" in found["chapter"]["helpers"]
+    # Data found through SEQ2EXPR_BOOK_ROOT; without it, from inside the clone
+    # (where Binder opens a chapter); and outside, a clear error, not a wrong path.
+    assert found["chapter"]["book_root"] == str(ROOT)
+    assert found["in_chapters_folder"] == str(ROOT / "data" / "promoters.csv")
+    assert found["outside_without_variable"].startswith("BookRootNotFoundError: ")
+    assert "set SEQ2EXPR_BOOK_ROOT" in found["outside_without_variable"]
+
+
+@pytest.mark.slow
+def test_downloaded_notebook_imports_helpers_from_the_clone(tmp_path: Path) -> None:
+    found = install_check.check_clone(tmp_path)
+    clone = tmp_path / "downloads" / "sequence-to-expression"
+    assert found["helpers_before"] == "None"  # the environment has no helpers
+    assert found["chapter"]["helpers"] == str(clone / "helpers" / "__init__.py")
+    assert found["chapter"]["book_root"] == str(clone)
+
+
+# --- Binder: the files repo2docker reads ---------------------------------------------
+
+
+def requirement_lines(path: Path) -> list[str]:
+    return [
+        line.split("#", 1)[0].strip()
+        for line in path.read_text().splitlines()
+        if line.split("#", 1)[0].strip()
+    ]
+
+
+def test_binder_requirements_install_the_lock_and_the_helpers() -> None:
+    lines = requirement_lines(BINDER / "requirements.txt")
+    # pip resolves a nested -r relative to the including file...
+    includes = [line.split(None, 1)[1] for line in lines if line.startswith("-r ")]
+    assert includes == ["../requirements.lock"]
+    assert (BINDER / includes[0]).resolve() == ROOT / "requirements.lock"
+    # ...and a path requirement relative to the working directory, which
+    # repo2docker sets to the repository's root.
+    assert "-e ." in lines
+    # jupyterlab-myst, pinned here until the lock pins it.
+    lock = (ROOT / "requirements.lock").read_text()
+    assert any(re.fullmatch(r"jupyterlab-myst==[\d.]+", line) for line in lines) or re.search(
+        r"^jupyterlab-myst==", lock, re.MULTILINE
+    )
+
+
+def test_binder_python_is_the_lowest_supported_one() -> None:
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    assert runtime == f"python-{install_check.supported_minors()[0]}"
+    # The root runtime.txt is gone: with binder/ present repo2docker ignores it.
+    assert not (ROOT / "runtime.txt").exists()
+
+
+def jupytext_factory_name() -> str:
+    """The name under which the installed jupytext JupyterLab extension registers its viewer."""
+    static = Path(sys.prefix, "share", "jupyter", "labextensions", "jupyterlab-jupytext", "static")
+    names = {
+        match
+        for js in static.glob("*.js")
+        for match in re.findall(r'\.FACTORY="([^"]+)"', js.read_text(encoding="utf-8"))
+    }
+    assert len(names) == 1, names
+    return names.pop()
+
+
+def test_overrides_name_jupytexts_notebook_viewer() -> None:
+    overrides = json.loads((BINDER / "overrides.json").read_text())
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": jupytext_factory_name(), "myst": jupytext_factory_name()}
+
+
+def test_post_build_installs_the_default_and_checks_the_data(tmp_path: Path) -> None:
+    # JUPYTERLAB_DIR moves JupyterLab's application folder, where postBuild writes.
+    env = {
+        **os.environ,
+        "JUPYTERLAB_DIR": str(tmp_path / "lab"),
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    }
+    result = subprocess.run(
+        ["bash", "binder/postBuild"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    installed = tmp_path / "lab" / "settings" / "overrides.d" / "seq2expr.json"
+    assert installed.read_bytes() == (BINDER / "overrides.json").read_bytes()
+    assert str(ROOT / "data" / "promoters.csv") in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_jupyterlab_serves_markdown_opened_as_notebook(tmp_path: Path) -> None:
+    """A JupyterLab server given the setting composes it into the document manager's defaults."""
+    settings = tmp_path / "settings" / "overrides.d"
+    settings.mkdir(parents=True)
+    (settings / "seq2expr.json").write_bytes((BINDER / "overrides.json").read_bytes())
+    port, token = free_port(), "seq2expr-test"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(
+        [
+            BIN / "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",  # CI runs as root
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--LabApp.app_settings_dir={tmp_path / 'settings'}",
+            f"--ServerApp.root_dir={ROOT}",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = (
+        f"http://127.0.0.1:{port}/lab/api/settings/"
+        f"@jupyterlab/docmanager-extension:plugin?token={token}"
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    answer = json.load(response)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError((tmp_path / "server.log").read_text()[-3000:]) from None
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    # The server applies overrides to the schema's defaults, which the page
+    # uses wherever the reader's own settings say nothing.
+    viewers = answer["schema"]["properties"]["defaultViewers"]["default"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+
+
+# --- one supported Python range --------------------------------------------------------
+
+
+def test_one_python_range_everywhere() -> None:
+    spec = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    minors = install_check.supported_minors()
+    assert minors == [f"3.{m}" for m in range(int(minors[0][2:]), int(minors[-1][2:]) + 1)]
+    stated = f"Python {minors[0]} to {minors[-1]}"
+    assert stated in (ROOT / "README.md").read_text(), f"README.md should say {stated!r}"
+    assert (BINDER / "runtime.txt").read_text().strip() == f"python-{minors[0]}"
+    assert sys.version.split()[0] in SpecifierSet(spec)
+    ruff = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["target-version"]
+    assert ruff == "py" + minors[0].replace(".", "")
