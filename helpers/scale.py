@@ -835,7 +835,7 @@ class ShardedRidge:
         Dask scheduler name; by default the active client or Dask's default.
     progress : bool, default=False
         Show a progress bar on standard error.
-    selection_tol : float, default=1e-3
+    selection_tol : float, default=0.01
         Penalties whose validation MSE is within this relative distance of the
         smallest count as tied; the largest of them (the simplest model) is
         chosen. Without it, a near-tie would be broken by the last digits of
@@ -875,7 +875,7 @@ class ShardedRidge:
         chunk_rows: int = 20_000,
         scheduler: str | None = None,
         progress: bool = False,
-        selection_tol: float = 1e-3,
+        selection_tol: float = 0.01,
     ) -> None:
         self.vectorizer = vectorizer
         self.alphas = alphas
