@@ -84,7 +84,7 @@ def test_binder_requirements_install_the_lock_and_the_helpers() -> None:
 
 def test_binder_python_is_the_lowest_supported_one() -> None:
     runtime = (BINDER / "runtime.txt").read_text().strip()
-    assert runtime == f"python-{install_check.supported_minors()[0]}"
+    assert runtime == "python-" + ".".join(install_check.supported_pythons()[0].split(".")[:2])
     # The root runtime.txt is gone: with binder/ present repo2docker ignores it.
     assert not (ROOT / "runtime.txt").exists()
 
@@ -184,11 +184,14 @@ def test_jupyterlab_serves_markdown_opened_as_notebook(tmp_path: Path) -> None:
 
 def test_one_python_range_everywhere() -> None:
     spec = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
-    minors = install_check.supported_minors()
-    assert minors == [f"3.{m}" for m in range(int(minors[0][2:]), int(minors[-1][2:]) + 1)]
-    stated = f"Python {minors[0]} to {minors[-1]}"
+    pythons = install_check.supported_pythons()
+    minors = [int(version.split(".")[1]) for version in pythons]
+    assert minors == list(range(minors[0], minors[-1] + 1))  # no gap
+    stated = f"Python {pythons[0]} to 3.{minors[-1]}"
     assert stated in (ROOT / "README.md").read_text(), f"README.md should say {stated!r}"
-    assert (BINDER / "runtime.txt").read_text().strip() == f"python-{minors[0]}"
+    assert (BINDER / "runtime.txt").read_text().strip() == f"python-3.{minors[0]}"
     assert sys.version.split()[0] in SpecifierSet(spec)
     ruff = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["target-version"]
-    assert ruff == "py" + minors[0].replace(".", "")
+    assert ruff == f"py3{minors[0]}"
+    # The lock is compiled for the oldest supported Python.
+    assert f"--python-version {pythons[0]}" in (ROOT / "Makefile").read_text()

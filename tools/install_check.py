@@ -21,7 +21,8 @@ reach the package registry).
     ``binder/postBuild``, then chapter 01 executed in ``chapters/``, where
     Binder opens it. Downloads the whole locked environment (about 1.5 GB).
 ``wheels``
-    For every Python minor version that ``requires-python`` admits, every pin
+    For the oldest Python of every minor version that ``requires-python``
+    admits (3.11.5, 3.12.0, ...), every pin
     of ``requirements.lock`` has a wheel for Linux x86-64 (``uv pip compile
     --only-binary :all:``; asks the registry, installs nothing).
 
@@ -297,23 +298,27 @@ def check_binder(work: Path) -> dict[str, object]:
     }
 
 
-def supported_minors(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
-    """The Python minor versions ``requires-python`` admits (3.0 to 3.29).
+def supported_pythons(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The oldest Python of each minor version that ``requires-python`` admits (3.0 to 3.29).
 
     Examples
     --------
-    >>> supported_minors()[0]
-    '3.11'
+    >>> supported_pythons()
+    ['3.11.5', '3.12.0', '3.13.0', '3.14.0']
     """
     spec = SpecifierSet(tomllib.loads(pyproject.read_text())["project"]["requires-python"])
-    return [f"3.{minor}" for minor in range(30) if f"3.{minor}" in spec]
+    oldest = (
+        next((f"3.{minor}.{patch}" for patch in range(30) if f"3.{minor}.{patch}" in spec), None)
+        for minor in range(30)
+    )
+    return [version for version in oldest if version is not None]
 
 
 def check_wheels(work: Path) -> dict[str, object]:
-    """Every pin of the lock has a Linux x86-64 wheel for every supported Python minor version."""
+    """Every pin of the lock has a Linux x86-64 wheel for the oldest Python of each supported minor version."""
     uv = Path(sys.executable).parent / "uv"
     results = {}
-    for version in supported_minors():
+    for version in supported_pythons():
         run(
             [
                 uv,
