@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -129,54 +130,104 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_jupyterlab_serves_markdown_opened_as_notebook(tmp_path: Path) -> None:
-    """A JupyterLab server given the setting composes it into the document manager's defaults."""
-    settings = tmp_path / "settings" / "overrides.d"
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory):
+    """A JupyterLab server with the book's setting, serving a copy of chapter 01 (never the repository)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    settings = tmp / "settings" / "overrides.d"
     settings.mkdir(parents=True)
     (settings / "seq2expr.json").write_bytes((BINDER / "overrides.json").read_bytes())
+    served = tmp / "served" / "chapters"
+    served.mkdir(parents=True)
+    for suffix in (".md", ".ipynb"):
+        (served / f"01_loading{suffix}").write_bytes(
+            (ROOT / "chapters" / f"01_loading{suffix}").read_bytes()
+        )
     port, token = free_port(), "seq2expr-test"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            BIN / "jupyter",
-            "lab",
-            "--no-browser",
-            "--allow-root",  # CI runs as root
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--LabApp.app_settings_dir={tmp_path / 'settings'}",
-            f"--ServerApp.root_dir={ROOT}",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = (
-        f"http://127.0.0.1:{port}/lab/api/settings/"
-        f"@jupyterlab/docmanager-extension:plugin?token={token}"
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    answer = json.load(response)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError((tmp_path / "server.log").read_text()[-3000:]) from None
-                time.sleep(0.5)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config")}
+    log_path = tmp / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [
+                BIN / "jupyter",
+                "lab",
+                "--no-browser",
+                "--allow-root",  # CI runs as root
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                f"--IdentityProvider.token={token}",
+                f"--LabApp.app_settings_dir={tmp / 'settings'}",
+                f"--ServerApp.root_dir={tmp / 'served'}",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise AssertionError(log_path.read_text()[-3000:]) from None
+                    time.sleep(0.5)
+            yield {"base": base, "token": token, "tmp": tmp}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_jupyterlab_serves_the_notebook_view_as_default(lab: dict) -> None:
+    url = f"{lab['base']}/lab/api/settings/@jupyterlab/docmanager-extension:plugin?token={lab['token']}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        answer = json.load(response)
     # The server applies overrides to the schema's defaults, which the page
     # uses wherever the reader's own settings say nothing.
     viewers = answer["schema"]["properties"]["defaultViewers"]["default"]
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install chromium)")
+def test_jupyterlab_opens_a_chapter_md_as_a_notebook(lab: dict) -> None:
+    """What a reader sees after double-clicking chapters/01_loading.md: a notebook, not text.
+
+    Without the setting the same page holds a ``jp-FileEditor`` and no notebook
+    (checked by hand when this test was written).
+    """
+    page = f"{lab['base']}/lab/tree/chapters/01_loading.md?token={lab['token']}&reset"
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",  # CI runs as root
+            "--disable-gpu",
+            "--window-size=1400,900",
+            "--virtual-time-budget=30000",
+            f"--user-data-dir={lab['tmp'] / 'chromium'}",
+            "--dump-dom",
+            page,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    ).stdout
+    classes = re.findall(r'class="([^"]*)"', dom)
+    assert any("jp-NotebookPanel-notebook" in c.split() for c in classes), dom[-2000:]
+    assert not any("jp-FileEditor" in c.split() for c in classes)
+    rendered = sum(
+        "jp-MarkdownCell" in c.split() and "jp-mod-rendered" in c.split() for c in classes
+    )
+    assert rendered >= 10  # the chapter's prose, rendered as Markdown cells
+    assert 'data-jupyter-id="Loading-sequences-and-measurements"' in dom
 
 
 # --- one supported Python range --------------------------------------------------------
