@@ -254,7 +254,12 @@ def check_binder(work: Path) -> dict[str, object]:
     home = work / "jupyter-home"
     env = clean_env(JUPYTER_DATA_DIR=str(home / "data"), IPYTHONDIR=str(home / "ipython"))
     venv = work / "venv-binder"
-    python = make_venv(venv, borrow_site_packages=False, env=env)
+    # --work of an earlier run: its environment is reused (pip then only checks it).
+    python = (
+        python_of(venv)
+        if python_of(venv).exists()
+        else make_venv(venv, borrow_site_packages=False, env=env)
+    )
     env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
     started = time.perf_counter()
     run(
@@ -264,7 +269,6 @@ def check_binder(work: Path) -> dict[str, object]:
             "pip",
             "install",
             "--quiet",
-            "--no-cache-dir",
             "-r",
             "binder/requirements.txt",
         ],
@@ -280,8 +284,10 @@ def check_binder(work: Path) -> dict[str, object]:
         capture_output=True,
         text=True,
     )
-    extensions = listed.stdout + listed.stderr
+    extensions = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)  # no colours
     for name in ("jupyterlab-jupytext", "jupyterlab-myst"):
+        # Not "OK" but enabled is enough: JupyterLab 4.6 flags jupyterlab-myst 2.7.0
+        # as built for @jupyter/ydoc 3 (JupyterLab ships 4), yet loads it and it renders.
         if not re.search(rf"{name} v\S+ enabled", extensions):
             raise RuntimeError(f"{name} is not an enabled JupyterLab extension:\n{extensions}")
     started = time.perf_counter()
@@ -356,8 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("check", choices=sorted(CHECKS))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--work", type=Path, help="folder to work in (kept; binder reuses its environment)"
+    )
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix=f"seq2expr-{args.check}-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix=f"seq2expr-{args.check}-"))
+    args.keep = args.keep or args.work is not None
     try:
         findings = CHECKS[args.check](work)
     except RuntimeError as error:
