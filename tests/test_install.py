@@ -108,6 +108,7 @@ def test_overrides_name_jupytexts_notebook_viewer() -> None:
     assert viewers == {"markdown": jupytext_factory_name(), "myst": jupytext_factory_name()}
 
 
+@pytest.mark.slow  # starts JupyterLab's command line and imports the helpers: about 5 s
 def test_post_build_installs_the_default_and_checks_the_data(tmp_path: Path) -> None:
     # JUPYTERLAB_DIR moves JupyterLab's application folder, where postBuild writes.
     env = {
