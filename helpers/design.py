@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers.evaluation import verdict
 from helpers.interpret import mutagenesis_scan
 from helpers.sequences import DNA, validate_sequences
 from helpers.simulate import PromoterModel, expected_expression, oracle_positions, oracle_spacer
@@ -456,8 +457,10 @@ def seed_verdict(differences: Any, *, confidence: float = 0.95) -> dict[str, Any
     dict
         ``mean``, ``low``, ``high`` (t interval), ``min``, ``max`` (the
         spread over seeds), ``n`` and ``verdict``: ``"A"`` if the interval
-        is above 0 and every seed agrees, ``"B"`` if below 0 and every seed
-        agrees, ``"tie"`` otherwise.
+        lies above 0 and every seed agrees, ``"B"`` if below 0 and every seed
+        agrees, ``"tie"`` otherwise. The interval is read by
+        :func:`helpers.evaluation.verdict`, whose margin keeps a bound near 0
+        from flipping the word between machines.
 
     Examples
     --------
@@ -472,12 +475,9 @@ def seed_verdict(differences: Any, *, confidence: float = 0.95) -> dict[str, Any
     mean = float(d.mean())
     half = float(stats.t.ppf(0.5 + confidence / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
     low, high = mean - half, mean + half
-    if low > 0 and d.min() > 0:
-        verdict = "A"
-    elif high < 0 and d.max() < 0:
-        verdict = "B"
-    else:
-        verdict = "tie"
+    word = verdict((mean, low, high), words=("A", "B", "tie"))
+    if (word == "A" and d.min() <= 0) or (word == "B" and d.max() >= 0):
+        word = "tie"
     return {
         "mean": mean,
         "low": low,
@@ -485,5 +485,5 @@ def seed_verdict(differences: Any, *, confidence: float = 0.95) -> dict[str, Any
         "min": float(d.min()),
         "max": float(d.max()),
         "n": int(d.size),
-        "verdict": verdict,
+        "verdict": word,
     }
