@@ -372,3 +372,58 @@ def test_trained_filters_match_planted_boxes():
     assert score10 > FILTER_MATCH_THRESHOLD, f"best −10 match {score10:.3f}"
     assert score35 > FILTER_MATCH_THRESHOLD, f"best −35 match {score35:.3f}"
     assert filter10 != filter35
+
+
+# --------------------------------------------------------------------------- #
+# chapter 10's verdicts over seeds (benchmarks/bench_cnn_seeds.py)
+# --------------------------------------------------------------------------- #
+
+
+def _compare_results(ref, new, path="result"):
+    """Differences between two JSON results: numbers within the project's tolerance
+    (absolute 0.005 or relative 1%, whichever is larger), everything else exactly."""
+    import math
+
+    if isinstance(ref, dict):
+        if set(ref) != set(new):
+            return [f"{path}: keys {sorted(ref)} != {sorted(new)}"]
+        return [d for key in ref for d in _compare_results(ref[key], new[key], f"{path}.{key}")]
+    if isinstance(ref, list):
+        if len(ref) != len(new):
+            return [f"{path}: {len(ref)} entries != {len(new)}"]
+        return [
+            d
+            for i, (a, b) in enumerate(zip(ref, new, strict=True))
+            for d in _compare_results(a, b, f"{path}[{i}]")
+        ]
+    if isinstance(ref, float) and not isinstance(new, bool) and isinstance(new, int | float):
+        if math.isclose(ref, new, rel_tol=0.01, abs_tol=0.005):
+            return []
+        return [f"{path}: {ref} != {new}"]
+    return [] if ref == new else [f"{path}: {ref!r} != {new!r}"]
+
+
+def test_compare_results_tolerance():
+    assert _compare_results({"a": [0.548, "tie"]}, {"a": [0.546, "tie"]}) == []
+    assert _compare_results({"a": [0.548]}, {"a": [0.56]}) == ["result.a[0]: 0.548 != 0.56"]
+    assert _compare_results({"v": "tie", "n": 3}, {"v": "better", "n": 3}) == [
+        "result.v: 'tie' != 'better'"
+    ]
+
+
+@pytest.mark.slow
+def test_cnn_seeds_benchmark_reproduces():
+    """Re-run the benchmark chapter 10 reads and compare with the committed result."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = root / "benchmarks" / "bench_cnn_seeds.py"
+    spec = importlib.util.spec_from_file_location("bench_cnn_seeds", script)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    committed = json.loads(bench.RESULT.read_text(encoding="utf-8"))
+    fresh = json.loads(json.dumps(bench.run()))  # the same types as the file
+    problems = _compare_results(committed, fresh)
+    assert not problems, "\n".join(problems)
