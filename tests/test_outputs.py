@@ -48,6 +48,9 @@ def test_tolerance_is_stated_once():
         ("0.50 (n=35)", "0.50 (n=36)", False),
         ("shape (800, 256)", "shape (800, 255)", False),
         ("ratio 3.0", "ratio 3", True),  # a decimal against an integer: compared as numbers
+        ("2.3 times", "2.4 times", True),  # one unit in the last printed place: a rounding flip
+        ("2.3 times", "2.5 times", False),
+        ("0.548", "0.554", False),  # three decimals: the tolerance, not the last place, decides
     ],
 )
 def test_text_comparison(ref, test, same):

@@ -11,7 +11,9 @@ by :func:`values_match`:
   :data:`ABS_TOL` or :data:`REL_TOL`, whichever is larger. Another CPU (another
   BLAS kernel, SIMD path or thread count) sums in another order, so a stored
   ``0.548`` may print as ``0.546`` there; a difference that large is noise, a
-  larger one is a change.
+  larger one is a change. A number printed with few decimals may also differ by
+  one unit in its last decimal (``2.3`` and ``2.4`` can both be 2.35 rounded),
+  since a tiny change can cross a rounding boundary.
 
 Used by nbval (``conftest.py`` installs it, so ``make test`` and
 ``make test-elsewhere`` use it), the chapter budget (``--check-outputs``) and
@@ -57,8 +59,22 @@ def _to_float(token: str) -> float:
     return float(token.replace("\u2212", "-"))
 
 
-def numbers_close(ref: float, test: float) -> bool:
+def _last_place(token: str) -> float:
+    """One unit in the last decimal place a token was printed with (0 if in exponent form)."""
+    if "e" in token.lower() or "." not in token:
+        return 0.0
+    return 10.0 ** -len(token.split(".")[1])
+
+
+def numbers_close(ref: float, test: float, last_place: float = 0.0) -> bool:
     """Whether two decimal numbers agree within :data:`ABS_TOL` or :data:`REL_TOL`.
+
+    Parameters
+    ----------
+    ref, test : float
+    last_place : float, default=0.0
+        One unit in the last decimal place both were printed with: a difference
+        of that size is a rounding-boundary flip and is allowed too.
 
     Examples
     --------
@@ -66,8 +82,11 @@ def numbers_close(ref: float, test: float) -> bool:
     (True, False)
     >>> numbers_close(120.0, 121.0)
     True
+    >>> numbers_close(2.3, 2.4), numbers_close(2.3, 2.4, last_place=0.1)
+    (False, True)
     """
-    return abs(ref - test) <= max(ABS_TOL, REL_TOL * max(abs(ref), abs(test)))
+    allowed = max(ABS_TOL, REL_TOL * max(abs(ref), abs(test)), last_place)
+    return abs(ref - test) <= allowed * (1 + 1e-9)
 
 
 def split_numbers(text: str) -> tuple[list[str], list[str]]:
@@ -117,7 +136,8 @@ def text_mismatch(ref: str, test: str) -> str | None:
         return f"text differs: {len(ref_numbers)} numbers vs {len(test_numbers)}"
     for index, (a, b) in enumerate(zip(ref_numbers, test_numbers, strict=True), start=1):
         if _is_decimal(a) or _is_decimal(b):
-            if not numbers_close(_to_float(a), _to_float(b)):
+            last_place = max(_last_place(a), _last_place(b))
+            if not numbers_close(_to_float(a), _to_float(b), last_place):
                 return f"number {index} differs beyond the tolerance: {a} vs {b}"
         elif a.replace("\u2212", "-") != b.replace("\u2212", "-"):
             return f"integer {index} differs: {a!r} vs {b!r}"
