@@ -285,6 +285,7 @@ def test_get_set_params_and_clone():
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:the network collapsed:UserWarning")  # 100 rows per fold
 def test_pipeline_and_cross_val_predict(toy):
     seqs, y = toy
     upper = FunctionTransformer(lambda X: [s.upper() for s in X])
