@@ -17,6 +17,13 @@ code paths, so chapter 13 reads its CNN numbers, and every number over seeds,
 from the JSON this script writes instead of training live. ``tests/test_design.py``
 (marked slow) re-runs it and compares with the committed file.
 
+The same run under ``make test-elsewhere``'s settings (another CPU's code paths) is
+committed beside it; chapter 13 states a verdict only where both runs give it::
+
+    OPENBLAS_CORETYPE=Sandybridge NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" \\
+    XLA_FLAGS=--xla_cpu_max_isa=SSE4_2 .venv/bin/python benchmarks/bench_design.py \\
+        --out benchmarks/results/design_seeds_elsewhere.json
+
 Run: ``.venv/bin/python benchmarks/bench_design.py`` (about 10 minutes on a quiet 2-core machine);
 writes ``benchmarks/results/design_seeds.json``.
 """

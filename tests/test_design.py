@@ -188,36 +188,57 @@ def _numbers(tree, prefix=""):
     return {prefix: tree}
 
 
+def _involves_cnn(key: str) -> bool:
+    """Stored values that depend on the CNN: its own, and every trust-region run (its penalty)."""
+    return "cnn" in key or "/trust/" in key
+
+
 @pytest.mark.slow
 def test_committed_design_benchmark_reproduces(tmp_path):
     """Re-run benchmarks/bench_design.py and compare with the committed result.
 
-    Ridge and boosting numbers must agree within the project's tolerance
-    (abs 0.005 or rel 1%); numbers that involve the CNN (float32, weights that
-    depend on the CPU's code paths) within abs 0.1; the two verdicts exactly.
+    Values that do not involve the CNN (the ridge's and the boosting model's
+    effects and unpenalised designs) must agree within the project's
+    tolerance (abs 0.005 or rel 1%), integers and strings exactly. The CNN
+    trains in float32 along a path that depends on the CPU, so values that
+    involve it are compared as what the chapter states: the mean hit rate
+    of each model and search over the seeds within abs 0.1, and the
+    verdicts (which model designs best, whether the trust region helps)
+    exactly.
     """
     bench = _load_bench()
     committed = json.loads(bench.RESULT.read_text())
-    fresh = bench.main(["--out", str(tmp_path / "design.json")])
+    fresh = bench.main(
+        [
+            "--out",
+            str(tmp_path / "design.json"),
+            "--seeds",
+            *map(str, committed["settings"]["seeds"]),
+        ]
+    )
     assert fresh["settings"] == committed["settings"]
-    assert fresh["summary"]["best_model"] == committed["summary"]["best_model"] or (
-        committed["summary"]["best_vs_runner_up"]["verdict"] == "tie"
-    )
-    assert (
-        fresh["summary"]["best_vs_runner_up"]["verdict"]
-        == committed["summary"]["best_vs_runner_up"]["verdict"]
-    )
-    for model in ("ridge", "boosting", "cnn"):
-        assert (
-            fresh["summary"]["trust_minus_free"][model]["verdict"]
-            == committed["summary"]["trust_minus_free"][model]["verdict"]
-        )
     new, old = _numbers(fresh["runs"]), _numbers(committed["runs"])
     assert new.keys() == old.keys()
     for key, value in old.items():
-        if isinstance(value, str) or isinstance(value, bool) or isinstance(value, int):
-            assert new[key] == value, key
+        if _involves_cnn(key):
             continue
-        involves_cnn = "cnn" in key or "/design/" in key  # trust-region runs use the CNN's penalty
-        tol = 0.1 if involves_cnn else max(0.005, 0.01 * abs(value))
-        assert abs(new[key] - value) <= tol, (key, new[key], value)
+        if isinstance(value, float):
+            assert abs(new[key] - value) <= max(0.005, 0.01 * abs(value)), (key, new[key], value)
+        else:
+            assert new[key] == value, key
+    summary_new, summary_old = fresh["summary"], committed["summary"]
+    for condition in ("free", "trust"):
+        for model in ("ridge", "boosting", "cnn"):
+            mean_new = np.mean(summary_new["hit_rate"][condition][model])
+            mean_old = np.mean(summary_old["hit_rate"][condition][model])
+            assert abs(mean_new - mean_old) <= 0.1, (condition, model, mean_new, mean_old)
+    assert (
+        summary_new["best_vs_runner_up"]["verdict"] == summary_old["best_vs_runner_up"]["verdict"]
+    )
+    if summary_old["best_vs_runner_up"]["verdict"] != "tie":
+        assert summary_new["best_model"] == summary_old["best_model"]
+    for model in ("ridge", "boosting", "cnn"):
+        assert (
+            summary_new["trust_minus_free"][model]["verdict"]
+            == summary_old["trust_minus_free"][model]["verdict"]
+        ), model
