@@ -14,7 +14,13 @@ change the machine's numerical code paths on purpose:
 * ``XLA_FLAGS=--xla_cpu_max_isa=SSE4_2``: JAX (the CNN chapters) compiles for
   the lowest instruction set XLA accepts on x86;
 * ``SEQ2EXPR_THREADS=2``: two compute threads instead of one
-  (:func:`helpers.notebook.compute_threads`), so sums split differently.
+  (:func:`helpers.notebook.compute_threads`), so sums split differently;
+  ``OMP_WAIT_POLICY=PASSIVE`` keeps idle OpenMP threads from spinning, which
+  changes no number but keeps two threads usable on a busy machine.
+
+Cells get :data:`CELL_TIMEOUT` seconds instead of nbval's 300 used by
+``make test``: at load average 12 one gradient-boosting cell with two threads
+took longer than that.
 
 It prints what it set and checks that the settings took effect, then runs
 ``pytest`` on the chapters (or the paths given) and exits with its status.
@@ -45,6 +51,8 @@ CORETYPES: tuple[str, ...] = ("Sandybridge", "Nehalem")
 XLA_MAX_ISA: str = "SSE4_2"
 #: Compute threads (the chapters use 1 by default).
 THREADS: int = 2
+#: Seconds a cell may run (``make test`` allows 300).
+CELL_TIMEOUT: int = 900
 
 _PROBE = """
 import json
@@ -91,6 +99,7 @@ def elsewhere_env(base: dict[str, str] | None = None) -> tuple[dict[str, str], d
         flags = env.get("XLA_FLAGS", "")
         env["XLA_FLAGS"] = f"{flags} --xla_cpu_max_isa={XLA_MAX_ISA}".strip()
     env["SEQ2EXPR_THREADS"] = str(THREADS)
+    env["OMP_WAIT_POLICY"] = "PASSIVE"
     changed = probe(env)
     return env, native, changed
 
@@ -121,7 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.print_env:
         return 0
-    command = [sys.executable, "-m", "pytest", *args.paths, *pytest_args]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        f"--nbval-cell-timeout={CELL_TIMEOUT}",
+        *args.paths,
+        *pytest_args,
+    ]
     print("$ " + " ".join(command), flush=True)
     return subprocess.run(command, env=env, cwd=ROOT).returncode
 
