@@ -8,15 +8,20 @@ STAMP   = $(VENV)/.installed
 # The published datasets ship in data/real (hash-checked when read), so nothing
 # is downloaded. To read other copies, set SEQ2EXPR_DATA_DIR to their folder.
 
-.PHONY: venv lock book strict-book test test-elsewhere test-fast lint format data budget bench execute sync bench-scale bench-report browser-check clean
+.PHONY: venv lab lock book strict-book test test-elsewhere test-fast lint format data budget bench execute sync bench-scale bench-report browser-check clean
 
-$(STAMP): requirements.txt requirements.lock pyproject.toml
+$(STAMP): requirements.txt requirements.lock pyproject.toml binder/postBuild binder/overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# JupyterLab defaults, as on Binder: the chapters' .md files open as notebooks
+	PATH="$(abspath $(BIN)):$$PATH" bash binder/postBuild
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create or update the virtual environment
+
+lab: $(STAMP)  ## JupyterLab with the book's settings (chapters' .md open as notebooks)
+	$(BIN)/jupyter lab
 
 lock: $(STAMP)  ## recompile requirements.lock from pyproject.toml (then: make venv, make execute, make test)
 	$(BIN)/uv pip compile --quiet pyproject.toml --all-extras --python-version 3.11.5 --universal \
