@@ -54,6 +54,16 @@ THREADS: int = 2
 #: Seconds a cell may run (``make test`` allows 300).
 CELL_TIMEOUT: int = 900
 
+#: Chapters known not to reproduce on another machine yet, and why. Each is
+#: printed at every run and left out of the comparison until its reason is
+#: fixed; ``make test`` still checks them on this machine.
+NOT_YET_REPRODUCIBLE: dict[str, str] = {
+    "chapters/11_transfer.ipynb": (
+        "LatentSiteRegressor stops at its 60-iteration cap in float32 before converging, so "
+        "its scores, win counts and target verdict depend on the CPU (issue 19, items 3-5)"
+    ),
+}
+
 _PROBE = """
 import json
 import numpy
@@ -130,12 +140,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.print_env:
         return 0
+    ignored = []
+    for chapter, reason in NOT_YET_REPRODUCIBLE.items():
+        print(f"NOT COMPARED HERE: {chapter}: {reason}")
+        ignored.append(f"--deselect={chapter}")
     command = [
         sys.executable,
         "-m",
         "pytest",
         f"--nbval-cell-timeout={CELL_TIMEOUT}",
         *args.paths,
+        *ignored,
         *pytest_args,
     ]
     print("$ " + " ".join(command), flush=True)
