@@ -93,6 +93,7 @@ def collapsed(toy):
 # --------------------------------------------------------------------------- #
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_fit_predict_shapes_and_attributes(fitted, toy):
     seqs, _ = toy
     pred = fitted.predict(seqs[:5])
@@ -120,6 +121,7 @@ def test_same_seed_same_predictions(toy):
     np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_accepts_series_lowercase_and_n(fitted, toy):
     seqs, _ = toy
     as_series = fitted.predict(pd.Series(seqs[:3]))
@@ -128,6 +130,7 @@ def test_accepts_series_lowercase_and_n(fitted, toy):
     assert np.isfinite(fitted.predict(["N" * 30])).all()
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_verbose_prints_one_line_per_epoch(collapsed):
     model, _, printed = collapsed
     lines = [line for line in printed.splitlines() if line.startswith("epoch")]
@@ -135,11 +138,13 @@ def test_verbose_prints_one_line_per_epoch(collapsed):
     assert lines[0].startswith("epoch 1/2: loss ")
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_silent_by_default(fitted_run):
     _, printed = fitted_run
     assert printed == ""
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_warns_when_the_network_collapses(collapsed):
     """A target the sequences do not explain: validation R² near 0, well below the bar."""
     model, caught, _ = collapsed
@@ -148,6 +153,7 @@ def test_warns_when_the_network_collapses(collapsed):
     assert model.val_r2_ < COLLAPSED_R2
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_warns_at_max_epochs_without_meeting_the_stopping_rule(collapsed):
     model, caught, _ = collapsed
     assert not model.converged_
@@ -222,6 +228,7 @@ def test_target_length_mismatch(toy):
         CNNRegressor(**TINY).fit(seqs, y[:-1])
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_predict_wrong_length(fitted):
     with pytest.raises(ValueError, match="fitted length is 30"):
         fitted.predict(["ACGT" * 5])
@@ -295,11 +302,13 @@ def test_pipeline_and_cross_val_predict(toy):
     assert np.all(np.isfinite(pred))
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_score_is_r2(fitted, toy):
     seqs, y = toy
     assert fitted.score(seqs, y) == pytest.approx(r2_score(y, fitted.predict(seqs)), abs=1e-12)
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_mutagenesis_scan_works_unchanged(fitted, toy):
     seqs, _ = toy
     scan = mutagenesis_scan(fitted, seqs[0])

@@ -90,6 +90,7 @@ def test_separator_can_be_overridden(tmp_path):
         read_table(path, sep="pipe")
 
 
+@pytest.mark.slow  # runs the whole report template
 def test_whitespace_targets_with_replicates_and_fasta(tmp_path):
     """Failure: a space-separated targets file was blamed on its column names."""
     lib = _library(150)
@@ -181,6 +182,7 @@ def test_fasta_given_as_a_table_is_refused(tmp_path):
         load_table(path)
 
 
+@pytest.mark.slow  # runs the whole report template
 def test_file_without_id_column(tmp_path):
     """Failure: ID_COL = None gave `missing column(s) [None]`; ids were required."""
     lib = _library(120)
