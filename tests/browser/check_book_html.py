@@ -18,7 +18,8 @@ the page's JavaScript run, and checks the rendered DOM:
 * ``intro``: links to the glossary, references and the use-your-own-data
   chapter, and at least one resolved citation;
 * ``glossary`` and ``references``: non-empty;
-* ``execution_times``: one row per chapter notebook, all executed without error.
+* ``execution_times``: one row per page the build executes (the dataset pages;
+  chapters show their stored, nbval-tested outputs), all executed without error.
 
 A screenshot of every page goes to ``screenshots/`` (git-ignored) for review.
 Exit status 0 if every check passed, 1 otherwise; a summary table is printed
@@ -315,6 +316,19 @@ def check_exec_table(result: PageResult, soup: BeautifulSoup, chapters: list[str
 # ---------------------------------------------------------------------------
 
 
+def executed_pages() -> list[str]:
+    """Pages the build executes: the dataset pages (MyST notebooks with code cells).
+
+    The chapters are excluded from execution in ``_config.yml``: the book shows
+    the outputs stored in ``chapters/*.ipynb``, which ``make test`` checks.
+    """
+    return sorted(
+        f"data/{p.stem}.html"
+        for p in (ROOT / "data").glob("*.md")
+        if "```{code-cell}" in p.read_text(encoding="utf-8")
+    )
+
+
 def chapter_pages(html_dir: Path) -> list[str]:
     """Pages built from notebooks: ``chapters/X.html`` with a ``_sources/chapters/X.ipynb``."""
     return sorted(
@@ -383,7 +397,7 @@ def run(args: argparse.Namespace) -> list[PageResult]:
             elif kind == "references":
                 check_references(result, soup)
             elif kind == "execution_times":
-                check_exec_table(result, soup, chapter_pages(html_dir))
+                check_exec_table(result, soup, executed_pages())
             shot = args.screenshots / (page.removesuffix(".html").replace("/", "__") + ".png")
             size = browser.screenshot(url, shot)
             result.check(size > 10_000, f"screenshot {shot} missing or blank ({size} bytes)")
