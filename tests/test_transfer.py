@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import KFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 
@@ -227,16 +229,19 @@ def test_gradient_matches_finite_differences():
 
 def test_regressor_learns_planted_sites_and_finds_them():
     seqs, y = _toy_library()
-    model = LatentSiteRegressor(max_iter=40).fit(seqs, y)
+    model = LatentSiteRegressor().fit(seqs, y)
+    assert model.converged_ and model.n_iter_ < model.max_iter
     assert model.score(seqs, y) > 0.8
     assert model.predict(seqs[:5]).mean() < model.predict(seqs[-5:]).mean()  # lower = stronger
     assert model.weights_.table("minus10").idxmax(axis=1).str.cat() == "TATAAT"
-    assert model.n_iter_ <= 40 and np.isfinite(model.loss_)
+    assert np.isfinite(model.loss_)
+    assert model.n_parameters_ == 6 * 4 + 6 * 4 + 3 * 4 + 6 * 4 + 5 + 3
     sites = model.sites(seqs[:10])
     assert sites.shape == (10, 5)
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # short fits
 def test_regressor_direction_and_variants():
     seqs, y = _toy_library(seed=1)
     up = LatentSiteRegressor(direction=1, max_iter=30).fit(seqs, -y)
@@ -254,6 +259,7 @@ def test_regressor_direction_and_variants():
     assert LatentSiteRegressor(floor=False, max_iter=5).fit(seqs, y).floor_ == -np.inf
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # short fits
 def test_regressor_is_a_scikit_learn_estimator():
     seqs, y = _toy_library(seed=2, n=120)
     model = LatentSiteRegressor(max_iter=10)
@@ -271,9 +277,45 @@ def test_regressor_is_a_scikit_learn_estimator():
 
 def test_regressor_is_deterministic():
     seqs, y = _toy_library(seed=3, n=100)
-    a = LatentSiteRegressor(max_iter=15).fit(seqs, y).predict(seqs)
-    b = LatentSiteRegressor(max_iter=15).fit(seqs, y).predict(seqs)
+    a = LatentSiteRegressor().fit(seqs, y).predict(seqs)
+    b = LatentSiteRegressor().fit(seqs, y).predict(seqs)
     assert np.array_equal(a, b)
+
+
+def test_regressor_converges_on_a_small_case_and_reports_it():
+    seqs, y = _toy_library(seed=4, n=120)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = LatentSiteRegressor(tol=1e-6).fit(seqs, y)
+    assert model.converged_
+    # at the optimum of the penalised objective the gradient vanishes
+    codes, lengths = encode_codes(seqs)
+    batches = [
+        (rows, codes[rows, : lengths[rows].max() + BOX], lengths[rows], None)
+        for rows in _batches(lengths)
+    ]
+    batches = [(r, c, n, _window_one_hot(c, dtype=np.float64)) for r, c, n, _ in batches]
+    free = model._free_mask()
+    theta = np.concatenate(
+        [np.ravel(w) for w in model.weights_]
+        + [[model.intercept_, np.log(model.scale_), model.floor_]]
+    )
+    _, grad = model._objective(theta, batches, y, free)
+    assert np.abs(grad).max() < 1e-4
+
+
+def test_regressor_warns_at_its_iteration_cap():
+    seqs, y = _toy_library(seed=5, n=80)
+    with pytest.warns(ConvergenceWarning, match="did not converge in 3 L-BFGS iterations"):
+        model = LatentSiteRegressor(max_iter=3).fit(seqs, y)
+    assert not model.converged_ and model.n_iter_ == 3
+
+
+def test_regressor_float32_agrees_with_float64_within_the_output_tolerance():
+    seqs, y = _toy_library(seed=6, n=160)
+    p64 = LatentSiteRegressor().fit(seqs, y).predict(seqs)
+    p32 = LatentSiteRegressor(dtype="float32").fit(seqs, y).predict(seqs)
+    assert np.corrcoef(p64, y)[0, 1] == pytest.approx(np.corrcoef(p32, y)[0, 1], abs=0.005)
 
 
 @pytest.mark.parametrize(
@@ -284,6 +326,8 @@ def test_regressor_is_deterministic():
         ({"l2": -1.0}, "l2"),
         ({"max_iter": 0}, "max_iter"),
         ({"init_scale": "big"}, "init_scale"),
+        ({"tol": 0}, "tol"),
+        ({"dtype": "float16"}, "dtype"),
     ],
 )
 def test_regressor_bad_parameters(params, message):
@@ -317,3 +361,40 @@ def test_consensus_weights_table():
 # --------------------------------------------------------------------------- #
 # paired bootstrap
 # --------------------------------------------------------------------------- #
+
+
+# --------------------------------------------------------------------------- #
+# chapter 11's committed multi-run result
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.slow
+def test_bench_transfer_reproduces():
+    """Re-run seed 0 of benchmarks/bench_transfer.py and compare with the committed result."""
+    import json
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    result = root / "benchmarks" / "results" / "transfer_runs.json"
+    if not result.exists():
+        pytest.skip(f"{result} not generated yet (run benchmarks/bench_transfer.py)")
+    sys.path.insert(0, str(root / "benchmarks"))
+    try:
+        from bench_transfer import LARGE, one_run
+    finally:
+        sys.path.pop(0)
+    from helpers.datasets import load_lafleur2022_validation
+
+    stored = next(
+        r
+        for r in json.loads(result.read_text())["runs"]
+        if (r["seed"], r["aggregate"]) == (0, "sum")
+    )
+    libraries = {name: load_lafleur2022_validation(name) for name in LARGE}
+    fresh = one_run(0, "sum", libraries)
+    assert fresh["converged"]
+    for name in LARGE:
+        for key in ("r", "minus_calc", "lo", "hi"):
+            a, b = fresh["libraries"][name][key], stored["libraries"][name][key]
+            assert a == pytest.approx(b, abs=max(0.005, 0.01 * abs(b))), (name, key)
