@@ -31,7 +31,7 @@ from helpers.datasets import load_lafleur2022
 from helpers.transfer import PART_NAMES, LatentSiteRegressor
 
 RESULT = Path(__file__).parent / "results" / "transfer_selection.json"
-GRID = [(l2, aggregate) for l2 in (1e-3, 1e-2, 1e-1) for aggregate in ("sum", "max")]
+GRID = [(l2, aggregate) for l2 in (1e-3, 3e-3, 1e-2, 1e-1) for aggregate in ("sum", "max")]
 FAMILIES = ["core (held out)", "up", "spacer"]
 
 
