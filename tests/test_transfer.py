@@ -227,6 +227,7 @@ def test_gradient_matches_finite_differences():
         assert np.allclose(grad, numeric, atol=1e-3 * max(1.0, np.abs(grad).max()))
 
 
+@pytest.mark.slow  # a converged fit: hundreds of L-BFGS iterations
 def test_regressor_learns_planted_sites_and_finds_them():
     seqs, y = _toy_library()
     model = LatentSiteRegressor().fit(seqs, y)
@@ -275,6 +276,7 @@ def test_regressor_is_a_scikit_learn_estimator():
     assert model.__sklearn_tags__().input_tags.string
 
 
+@pytest.mark.slow  # a converged fit: hundreds of L-BFGS iterations
 def test_regressor_is_deterministic():
     seqs, y = _toy_library(seed=3, n=100)
     a = LatentSiteRegressor().fit(seqs, y).predict(seqs)
@@ -282,6 +284,7 @@ def test_regressor_is_deterministic():
     assert np.array_equal(a, b)
 
 
+@pytest.mark.slow  # a converged fit: hundreds of L-BFGS iterations
 def test_regressor_converges_on_a_small_case_and_reports_it():
     seqs, y = _toy_library(seed=4, n=120)
     with warnings.catch_warnings():
@@ -311,6 +314,7 @@ def test_regressor_warns_at_its_iteration_cap():
     assert not model.converged_ and model.n_iter_ == 3
 
 
+@pytest.mark.slow  # a converged fit: hundreds of L-BFGS iterations
 def test_regressor_float32_agrees_with_float64_within_the_output_tolerance():
     seqs, y = _toy_library(seed=6, n=160)
     p64 = LatentSiteRegressor().fit(seqs, y).predict(seqs)
