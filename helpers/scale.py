@@ -6,7 +6,8 @@ the same pipeline on data split into **shards** (Parquet files of ``id``,
 ``sequence``, ``expression``), one Dask task per shard, so that memory depends
 on the shard size, not on the size of the data set:
 
-``write_promoter_shards``   simulate N promoters shard by shard (deterministic)
+``write_promoter_shards``   simulate N promoters shard by shard (deterministic), with the
+                          one simulator (:func:`helpers.simulate.simulate_batch`)
 ``tsv_to_shards``           convert a big two-column text file (DREAM, Vaishnav) to shards
 ``read_shard``              read and validate one shard (errors name the file and row)
 ``ShardedRidge``            exact ridge from sufficient statistics (XᵀX, Xᵀy, sums)
@@ -52,16 +53,18 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from helpers.encoding import KmerVectorizer
-from helpers.sequences import DNA, IUPAC, validate_sequences
-from helpers.simulate import PromoterModel
+from helpers.sequences import validate_sequences
+from helpers.simulate import UP_MUTATION_RATE, PromoterModel, log_rate, simulate_batch
 
 __all__ = [
     "SHARD_COLUMNS",
+    "UP_MUTATION_RATE",
     "RidgeStats",
     "ShardedRidge",
     "ShardedSGDRegressor",
     "compute",
     "list_shards",
+    "log_rate",
     "read_shard",
     "shard_stats",
     "simulate_batch",
@@ -73,11 +76,6 @@ __all__ = [
 #: Columns of every shard, in this order.
 SHARD_COLUMNS: tuple[str, str, str] = ("id", "sequence", "expression")
 
-#: Mutation rate of the planted UP element (``helpers.simulate`` uses 0.2).
-UP_MUTATION_RATE: float = 0.2
-
-# ASCII codes of A, C, G, T (index = base code 0..3, the order of ``DNA``).
-_ASCII = np.frombuffer(DNA.encode("ascii"), dtype=np.uint8)
 # Largest value float32 holds exactly for every integer below it.
 _F32_EXACT = float(2**24)
 
@@ -85,155 +83,6 @@ _F32_EXACT = float(2**24)
 # --------------------------------------------------------------------------- #
 # Simulation, shard by shard
 # --------------------------------------------------------------------------- #
-
-
-def _codes(consensus: str) -> list[np.ndarray]:
-    """Base codes (0-3) each IUPAC letter of ``consensus`` matches."""
-    return [np.array([DNA.index(b) for b in IUPAC[c]]) for c in consensus]
-
-
-def _mutate_codes(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np.ndarray:
-    """Codes of ``n`` mutated copies of an IUPAC consensus (as ``simulate._mutate``)."""
-    width = len(consensus)
-    out = rng.integers(0, 4, size=(n, width), dtype=np.uint8)
-    keep = rng.random((n, width)) >= rate
-    for j, matches in enumerate(_codes(consensus)):
-        chosen = matches.astype(np.uint8)[rng.integers(0, len(matches), size=n)]
-        out[:, j] = np.where(keep[:, j], chosen, out[:, j])
-    return out
-
-
-def log_rate(
-    codes: np.ndarray, spacer: np.ndarray, model: PromoterModel | None = None
-) -> np.ndarray:
-    """Log transcription rate of promoters given as base codes (the simulator's model).
-
-    Parameters
-    ----------
-    codes : numpy.ndarray of shape (n, model.length)
-        Base codes, 0-3 for A, C, G, T.
-    spacer : numpy.ndarray of shape (n,)
-        Spacer length of each promoter (where its −35 box and UP element sit).
-    model : PromoterModel, optional
-        Defaults to ``PromoterModel()``.
-
-    Returns
-    -------
-    numpy.ndarray of shape (n,)
-        The log-rate ``E`` of :mod:`helpers.simulate` (before saturation).
-
-    Examples
-    --------
-    >>> m = PromoterModel()
-    >>> codes = np.zeros((1, m.length), dtype=np.uint8)  # poly-A
-    >>> float(np.round(log_rate(codes, np.array([17]), m), 3)[0])
-    -7.111
-    """
-    model = model or PromoterModel()
-    n, length = codes.shape
-    flat = codes.ravel()
-    row_start = np.arange(n, dtype=np.int64) * length
-
-    def segment(start: np.ndarray | int, width: int) -> np.ndarray:
-        return flat.take((row_start + start)[:, None] + np.arange(width))
-
-    def penalty(seg: np.ndarray, consensus: str, penalties: Sequence[float]) -> np.ndarray:
-        target = np.array([c[0] for c in _codes(consensus)])
-        return (seg != target).astype(float) @ np.asarray(penalties)
-
-    up_cons = model.up_consensus
-    up = segment(model.up_start(spacer), len(up_cons))
-    scored = [j for j, c in enumerate(up_cons) if c != "N"]
-    matches = _codes(up_cons)
-    hits = np.zeros(n)
-    for j in scored:
-        hits += np.isin(up[:, j], matches[j])
-    up_match = hits / len(scored)
-    effect_up = model.up_max_effect * np.clip(
-        (up_match - model.up_threshold) / (1 - model.up_threshold), 0, 1
-    )
-    m35 = segment(model.minus35_start(spacer), 6)
-    m10 = segment(model.minus10_start, 6)
-    effect_m35 = -penalty(m35, model.minus35_consensus, model.minus35_penalties)
-    effect_m10 = -penalty(m10, model.minus10_consensus, model.minus10_penalties)
-    lengths = np.array(sorted(model.spacer_effects))
-    effects = np.array([model.spacer_effects[s] for s in lengths])
-    effect_spacer = effects[np.searchsorted(lengths, spacer)]
-    ext = model.minus10_start - 3
-    ext_tg = (codes[:, ext] == 3) & (codes[:, ext + 1] == 2)  # T, G
-    effect_ext = model.extended10_effect * ext_tg
-    disc = codes[:, model.discriminator_start : model.tss_index]
-    gc = ((disc == 1) | (disc == 2)).sum(axis=1)
-    effect_disc = -model.discriminator_gc_penalty * gc
-    total = model.offset + effect_up + effect_m35 + effect_m10 + effect_spacer
-    return total + effect_ext + effect_disc
-
-
-def simulate_batch(
-    n: int, rng: np.random.Generator, model: PromoterModel | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Simulate ``n`` promoters with the model of :mod:`helpers.simulate`, vectorised.
-
-    The biology (:class:`~helpers.simulate.PromoterModel`) and the steps are
-    those of :func:`~helpers.simulate.simulate_promoters`; this version works
-    on byte codes instead of one-character strings (about 20 times faster) and
-    returns only what a shard holds. The random stream differs, so it does not
-    reproduce ``data/promoters.csv`` row for row.
-
-    Parameters
-    ----------
-    n : int
-        Number of promoters.
-    rng : numpy.random.Generator
-        Source of randomness.
-    model : PromoterModel, optional
-        Defaults to ``PromoterModel()``.
-
-    Returns
-    -------
-    sequences : numpy.ndarray of shape (n, model.length), dtype uint8
-        ASCII codes of the sequences (``sequences.tobytes()`` is the text).
-    expression : numpy.ndarray of shape (n,)
-        log10 of the mean of three noisy replicates, rounded to 4 decimals
-        (the ``expression`` column of ``data/promoters.csv``).
-
-    Examples
-    --------
-    >>> seqs, expr = simulate_batch(3, np.random.default_rng(0))
-    >>> seqs.shape, expr.shape
-    ((3, 100), (3,))
-    >>> set(seqs[0].tobytes().decode()) <= set("ACGT")
-    True
-    """
-    model = model or PromoterModel()
-    codes = rng.integers(0, 4, size=(n, model.length), dtype=np.uint8)
-    lengths = np.array(sorted(model.spacer_probabilities))
-    probs = np.array([model.spacer_probabilities[s] for s in lengths])
-    spacer = rng.choice(lengths, size=n, p=probs / probs.sum())
-    has_up = rng.random(n) < model.up_probability
-    up = _mutate_codes(model.up_consensus, n, UP_MUTATION_RATE, rng)
-    m35 = _mutate_codes(model.minus35_consensus, n, model.mutation_rate, rng)
-    m10 = _mutate_codes(model.minus10_consensus, n, model.mutation_rate, rng)
-    has_ext = rng.random(n) < model.extended10_probability
-
-    for s in lengths:  # plant the UP element and the -35 box at each spacer's offset
-        rows = np.flatnonzero(spacer == s)
-        up_rows = rows[has_up[rows]]
-        start = model.up_start(int(s))
-        codes[up_rows, start : start + len(model.up_consensus)] = up[up_rows]
-        start = model.minus35_start(int(s))
-        codes[rows, start : start + 6] = m35[rows]
-    ext = model.minus10_start - 3
-    codes[has_ext, ext] = 3  # T
-    codes[has_ext, ext + 1] = 2  # G
-    codes[:, model.minus10_start : model.minus10_start + 6] = m10
-
-    p = np.exp(log_rate(codes, spacer, model))
-    true_expr = model.basal + model.vmax * p / (1 + p)
-    noise = rng.normal(0.0, model.noise_sigma, size=(n, 3))
-    reps = np.round(true_expr[:, None] * np.exp(noise), 4)
-    expression = np.round(np.log10(reps.mean(axis=1)), 4)
-    return _ASCII[codes], expression
 
 
 def _shard_table(start: int, stop: int, width: int, seed: int, index: int) -> pa.Table:

@@ -46,9 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.sequences import DNA, IUPAC, validate_sequences
-
-BASES = np.array(list(DNA))
+from helpers.core.alphabet import CODE_TO_BYTE, DNA, codes_to_strings, encode_codes, iupac_codes
+from helpers.sequences import validate_sequences
 
 
 @dataclass(frozen=True)
@@ -136,8 +135,17 @@ class PromoterModel:
         return self.minus35_start(spacer) - 2 - len(self.up_consensus)
 
 
+#: Mutation rate of the planted UP element (the boxes use ``PromoterModel.mutation_rate``).
+UP_MUTATION_RATE: float = 0.2
+
+# Rows of random background drawn at a time (bounds the int64 temporaries).
+_DRAW_ROWS = 8192
+
+_A, _C, _G, _T = range(4)
+
+
 def _mutate(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np.ndarray:
-    """Return ``n`` copies of ``consensus`` (IUPAC) as a (n, len) array of bases.
+    """Return the base codes of ``n`` mutated copies of ``consensus`` (IUPAC), (n, len) uint8.
 
     Each position keeps a base matching the consensus with probability
     ``1 - rate`` and is otherwise drawn uniformly from ACGT. A matching base
@@ -145,32 +153,188 @@ def _mutate(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np
     (:data:`helpers.sequences.IUPAC`; ``N`` stands for any base).
     """
     width = len(consensus)
-    random_bases = BASES[rng.integers(0, 4, size=(n, width))]
+    out = rng.integers(0, 4, size=(n, width))
     keep = rng.random((n, width)) >= rate
-    out = random_bases.copy()
-    for j, letter in enumerate(consensus):
-        matches = np.array(list(IUPAC[letter]))
+    for j, matches in enumerate(iupac_codes(consensus)):
         chosen = matches[rng.integers(0, len(matches), size=n)]
         out[keep[:, j], j] = chosen[keep[:, j]]
-    return out
+    return out.astype(np.uint8)
+
+
+def _segment(codes: np.ndarray, start: np.ndarray | int, width: int) -> np.ndarray:
+    """The ``width`` codes of each row from its own ``start`` (one start or one per row)."""
+    n, length = codes.shape
+    row_start = np.arange(n, dtype=np.int64) * length + np.asarray(start, dtype=np.int64)
+    return codes.ravel().take(row_start[:, None] + np.arange(width))
 
 
 def _match_fraction(segments: np.ndarray, consensus: str) -> np.ndarray:
-    """Fraction of the specified consensus positions a segment matches.
+    """Fraction of the specified consensus positions a segment of codes matches.
 
     ``N`` positions are left out: every base matches them, so they say nothing.
     """
+    matches = iupac_codes(consensus)
     scored = [j for j, letter in enumerate(consensus) if letter != "N"]
     hits = np.zeros(segments.shape[0])
     for j in scored:
-        hits += np.isin(segments[:, j], list(IUPAC[consensus[j]]))
+        hits += np.isin(segments[:, j], matches[j])
     return hits / len(scored)
 
 
 def _penalty(segments: np.ndarray, consensus: str, penalties: tuple[float, ...]) -> np.ndarray:
-    """Sum of mismatch penalties of each segment against a consensus."""
-    mismatches = segments != np.array(list(consensus))
-    return mismatches.astype(float) @ np.asarray(penalties)
+    """Sum of mismatch penalties of each segment of codes against an ACGT consensus."""
+    target = np.array([DNA.index(b) for b in consensus])
+    return (segments != target).astype(float) @ np.asarray(penalties)
+
+
+def _effects(codes: np.ndarray, spacer: np.ndarray, model: PromoterModel) -> dict[str, np.ndarray]:
+    """Every rule of the model (module docstring) read off the sequences' codes."""
+    up_match = _match_fraction(
+        _segment(codes, model.up_start(spacer), len(model.up_consensus)), model.up_consensus
+    )
+    m35 = _segment(codes, model.minus35_start(spacer), 6)
+    m10 = codes[:, model.minus10_start : model.minus10_start + 6]
+    lengths = np.array(sorted(model.spacer_effects))
+    effects = np.array([model.spacer_effects[s] for s in lengths])
+    ext = model.minus10_start - 3
+    ext_tg = (codes[:, ext] == _T) & (codes[:, ext + 1] == _G)
+    disc = codes[:, model.discriminator_start : model.tss_index]
+    return {
+        "up_match": up_match,
+        "effect_up": model.up_max_effect
+        * np.clip((up_match - model.up_threshold) / (1 - model.up_threshold), 0, 1),
+        "effect_minus35": -_penalty(m35, model.minus35_consensus, model.minus35_penalties),
+        "effect_minus10": -_penalty(m10, model.minus10_consensus, model.minus10_penalties),
+        "effect_spacer": effects[np.searchsorted(lengths, spacer)],
+        "extended10_tg": ext_tg,
+        "effect_extended10": model.extended10_effect * ext_tg,
+        "effect_discriminator": -model.discriminator_gc_penalty
+        * ((disc == _C) | (disc == _G)).sum(axis=1),
+    }
+
+
+def _total(effects: dict[str, np.ndarray], model: PromoterModel) -> np.ndarray:
+    """The log-rate ``E``: the effects summed in one fixed order."""
+    total = model.offset + effects["effect_up"] + effects["effect_minus35"]
+    total = total + effects["effect_minus10"] + effects["effect_spacer"]
+    return total + effects["effect_extended10"] + effects["effect_discriminator"]
+
+
+def log_rate(
+    codes: np.ndarray, spacer: np.ndarray, model: PromoterModel | None = None
+) -> np.ndarray:
+    """Log transcription rate of promoters given as base codes (the simulator's model).
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of shape (n, model.length)
+        Base codes, 0-3 for A, C, G, T (:mod:`helpers.core.alphabet`).
+    spacer : numpy.ndarray of shape (n,)
+        Spacer length of each promoter (where its −35 box and UP element sit).
+    model : PromoterModel, optional
+        Defaults to ``PromoterModel()``.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n,)
+        The log-rate ``E`` of the module docstring (before saturation).
+
+    Examples
+    --------
+    >>> m = PromoterModel()
+    >>> codes = np.zeros((1, m.length), dtype=np.uint8)  # poly-A
+    >>> float(np.round(log_rate(codes, np.array([17]), m), 3)[0])
+    -7.111
+    """
+    model = model or PromoterModel()
+    return _total(_effects(np.asarray(codes), np.asarray(spacer), model), model)
+
+
+def _draw(n: int, rng: np.random.Generator, model: PromoterModel) -> dict[str, np.ndarray]:
+    """Draw a library's backgrounds and planted elements from ``rng`` (base codes).
+
+    The order and kind of the draws fix the random stream: the embedded
+    dataset (``data/``) is generated from it, so it must not change.
+    """
+    codes = np.empty((n, model.length), dtype=np.uint8)
+    for r in range(0, n, _DRAW_ROWS):  # the same stream as one (n, length) draw
+        rows = min(n, r + _DRAW_ROWS) - r
+        codes[r : r + rows] = rng.integers(0, 4, size=(rows, model.length))
+
+    lengths = np.array(sorted(model.spacer_probabilities))
+    probs = np.array([model.spacer_probabilities[s] for s in lengths])
+    spacer = rng.choice(lengths, size=n, p=probs / probs.sum())
+
+    has_up = rng.random(n) < model.up_probability
+    up = _mutate(model.up_consensus, n, UP_MUTATION_RATE, rng)
+    m35 = _mutate(model.minus35_consensus, n, model.mutation_rate, rng)
+    m10 = _mutate(model.minus10_consensus, n, model.mutation_rate, rng)
+    has_ext = rng.random(n) < model.extended10_probability
+
+    for s in lengths:  # plant the UP element and the -35 box at each spacer's offset
+        rows = np.flatnonzero(spacer == s)
+        up_rows = rows[has_up[rows]]
+        start = int(model.up_start(int(s)))
+        codes[up_rows, start : start + len(model.up_consensus)] = up[up_rows]
+        start = int(model.minus35_start(int(s)))
+        codes[rows, start : start + 6] = m35[rows]
+    ext = model.minus10_start - 3
+    codes[has_ext, ext] = _T
+    codes[has_ext, ext + 1] = _G
+    codes[:, model.minus10_start : model.minus10_start + 6] = m10
+    return {"codes": codes, "spacer": spacer, "has_up": has_up}
+
+
+def _measure(
+    log_rates: np.ndarray, rng: np.random.Generator, model: PromoterModel
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Saturating readout and three noisy replicates: true expression, replicates, log10 mean."""
+    p = np.exp(log_rates)
+    true_expr = model.basal + model.vmax * p / (1 + p)
+    noise = rng.normal(0.0, model.noise_sigma, size=(len(log_rates), 3))
+    reps = np.round(true_expr[:, None] * np.exp(noise), 4)
+    return true_expr, reps, np.round(np.log10(reps.mean(axis=1)), 4)
+
+
+def simulate_batch(
+    n: int, rng: np.random.Generator, model: PromoterModel | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate ``n`` promoters as byte arrays: what a Parquet shard holds.
+
+    The same simulator as :func:`simulate_promoters` (the same draws from
+    ``rng`` in the same order), returning only the sequences, as ASCII bytes,
+    and the ``expression`` column: with ``default_rng(seed)`` its rows equal
+    those of ``simulate_promoters(n, seed)``.
+
+    Parameters
+    ----------
+    n : int
+        Number of promoters.
+    rng : numpy.random.Generator
+        Source of randomness.
+    model : PromoterModel, optional
+        Defaults to ``PromoterModel()``.
+
+    Returns
+    -------
+    sequences : numpy.ndarray of shape (n, model.length), dtype uint8
+        ASCII codes of the sequences (``sequences.tobytes()`` is the text).
+    expression : numpy.ndarray of shape (n,)
+        log10 of the mean of three noisy replicates, rounded to 4 decimals
+        (the ``expression`` column of ``data/promoters.csv``).
+
+    Examples
+    --------
+    >>> seqs, expr = simulate_batch(3, np.random.default_rng(1))
+    >>> seqs.shape, expr.tolist() == simulate_promoters(3, 1)[0]["expression"].tolist()
+    ((3, 100), True)
+    >>> seqs[0].tobytes().decode() == simulate_promoters(3, 1)[0]["sequence"][0]
+    True
+    """
+    model = model or PromoterModel()
+    drawn = _draw(int(n), rng, model)
+    _, _, expression = _measure(log_rate(drawn["codes"], drawn["spacer"], model), rng, model)
+    return CODE_TO_BYTE[drawn["codes"]], expression
 
 
 def simulate_promoters(
@@ -210,80 +374,51 @@ def simulate_promoters(
     """
     model = model or PromoterModel()
     rng = np.random.default_rng(random_state)
-    seqs = BASES[rng.integers(0, 4, size=(n, model.length))]
-
-    lengths = np.array(sorted(model.spacer_probabilities))
-    probs = np.array([model.spacer_probabilities[s] for s in lengths])
-    spacer = rng.choice(lengths, size=n, p=probs / probs.sum())
-
-    has_up = rng.random(n) < model.up_probability
-    up = _mutate(model.up_consensus, n, 0.2, rng)
-    m35 = _mutate(model.minus35_consensus, n, model.mutation_rate, rng)
-    m10 = _mutate(model.minus10_consensus, n, model.mutation_rate, rng)
-    has_ext = rng.random(n) < model.extended10_probability
-
-    rows = np.arange(n)[:, None]
-    up_start = model.up_start(spacer)
-    up_cols = up_start[:, None] + np.arange(len(model.up_consensus))
-    seqs[rows[has_up], up_cols[has_up]] = up[has_up]
-    m35_start = model.minus35_start(spacer)
-    seqs[rows, m35_start[:, None] + np.arange(6)] = m35
-    ext_start = model.minus10_start - 3
-    seqs[has_ext, ext_start] = "T"
-    seqs[has_ext, ext_start + 1] = "G"
-    seqs[:, model.minus10_start : model.minus10_start + 6] = m10
-
-    up_segment = np.take_along_axis(seqs, up_cols, axis=1)
-    up_match = _match_fraction(up_segment, model.up_consensus)
-    effect_up = model.up_max_effect * np.clip(
-        (up_match - model.up_threshold) / (1 - model.up_threshold), 0, 1
-    )
-    effect_m35 = -_penalty(m35, model.minus35_consensus, model.minus35_penalties)
-    effect_m10 = -_penalty(m10, model.minus10_consensus, model.minus10_penalties)
-    effect_spacer = np.array([model.spacer_effects[s] for s in spacer])
-    ext_tg = (seqs[:, ext_start] == "T") & (seqs[:, ext_start + 1] == "G")
-    effect_ext = model.extended10_effect * ext_tg
-    disc = seqs[:, model.discriminator_start : model.tss_index]
-    effect_disc = -model.discriminator_gc_penalty * np.isin(disc, ["G", "C"]).sum(axis=1)
-
-    log_rate = model.offset + effect_up + effect_m35 + effect_m10 + effect_spacer
-    log_rate = log_rate + effect_ext + effect_disc
-    p = np.exp(log_rate)
-    true_expr = model.basal + model.vmax * p / (1 + p)
-    noise = rng.normal(0.0, model.noise_sigma, size=(n, 3))
-    reps = np.round(true_expr[:, None] * np.exp(noise), 4)
+    drawn = _draw(n, rng, model)
+    codes, spacer = drawn["codes"], drawn["spacer"]
+    effects = _effects(codes, spacer, model)
+    true_expr, reps, expression = _measure(_total(effects, model), rng, model)
 
     ids = [f"P{i:04d}" for i in range(n)]
-    sequences = ["".join(row) for row in seqs]
+    m35_start = model.minus35_start(spacer)
     promoters = pd.DataFrame(
         {
             "id": ids,
-            "sequence": sequences,
+            "sequence": codes_to_strings(codes),
             "rep1": reps[:, 0],
             "rep2": reps[:, 1],
             "rep3": reps[:, 2],
-            "expression": np.round(np.log10(reps.mean(axis=1)), 4),
+            "expression": expression,
         }
     )
     elements = pd.DataFrame(
         {
             "id": ids,
-            "up_planted": has_up,
-            "up_start": up_start,
-            "up_match": np.round(up_match, 4),
+            "up_planted": drawn["has_up"],
+            "up_start": model.up_start(spacer),
+            "up_match": np.round(effects["up_match"], 4),
             "minus35_start": m35_start,
-            "minus35_seq": ["".join(r) for r in m35],
+            "minus35_seq": codes_to_strings(_segment(codes, m35_start, 6)),
             "spacer_length": spacer,
-            "extended10_tg": ext_tg,
+            "extended10_tg": effects["extended10_tg"],
             "minus10_start": model.minus10_start,
-            "minus10_seq": ["".join(r) for r in m10],
-            "discriminator_seq": ["".join(r) for r in disc],
-            "effect_up": np.round(effect_up, 4),
-            "effect_minus35": np.round(effect_m35, 4),
-            "effect_spacer": np.round(effect_spacer, 4),
-            "effect_extended10": np.round(effect_ext, 4),
-            "effect_minus10": np.round(effect_m10, 4),
-            "effect_discriminator": np.round(effect_disc, 4),
+            "minus10_seq": codes_to_strings(
+                codes[:, model.minus10_start : model.minus10_start + 6]
+            ),
+            "discriminator_seq": codes_to_strings(
+                codes[:, model.discriminator_start : model.tss_index]
+            ),
+            **{
+                name: np.round(effects[name], 4)
+                for name in (
+                    "effect_up",
+                    "effect_minus35",
+                    "effect_spacer",
+                    "effect_extended10",
+                    "effect_minus10",
+                    "effect_discriminator",
+                )
+            },
             "true_expression": np.round(np.log10(true_expr), 4),
         }
     )
@@ -342,7 +477,7 @@ def motif_table(model: PromoterModel | None = None) -> pd.DataFrame:
 
 
 def _as_base_array(sequences: Any, model: PromoterModel) -> np.ndarray:
-    """Validate sequences of the simulated architecture; return a (n, length) base array."""
+    """Validate sequences of the simulated architecture; return their (n, length) base codes."""
     if isinstance(sequences, str):
         raise ValueError(
             "sequences must be a list of sequences, got a single string; wrap it: [sequence]"
@@ -353,39 +488,19 @@ def _as_base_array(sequences: Any, model: PromoterModel) -> np.ndarray:
         ignore_case=True,
         length=model.length,
     )
-    if not seqs:
-        return np.empty((0, model.length), dtype="<U1")
-    return np.array([list(s.upper()) for s in seqs])
+    return encode_codes("".join(seqs)).reshape(len(seqs), model.length)
 
 
-def _site_log_rates(seqs: np.ndarray, model: PromoterModel) -> tuple[np.ndarray, np.ndarray]:
+def _site_log_rates(codes: np.ndarray, model: PromoterModel) -> tuple[np.ndarray, np.ndarray]:
     """Log-rate of every sequence for each allowed spacer length (n, n_spacers).
 
-    The sums are formed in the same order as in :func:`simulate_promoters`, so
+    The same function (:func:`log_rate`) as in :func:`simulate_promoters`, so
     at the planted spacer the result is bit-identical to the simulator's.
     """
     lengths = np.array(sorted(model.spacer_effects))
-    m10 = seqs[:, model.minus10_start : model.minus10_start + 6]
-    effect_m10 = -_penalty(m10, model.minus10_consensus, model.minus10_penalties)
-    ext_start = model.minus10_start - 3
-    ext_tg = (seqs[:, ext_start] == "T") & (seqs[:, ext_start + 1] == "G")
-    effect_ext = model.extended10_effect * ext_tg
-    disc = seqs[:, model.discriminator_start : model.tss_index]
-    effect_disc = -model.discriminator_gc_penalty * np.isin(disc, ["G", "C"]).sum(axis=1)
-    rates = np.empty((seqs.shape[0], len(lengths)))
+    rates = np.empty((codes.shape[0], len(lengths)))
     for j, spacer in enumerate(lengths):
-        up_start = int(model.up_start(int(spacer)))
-        up_segment = seqs[:, up_start : up_start + len(model.up_consensus)]
-        up_match = _match_fraction(up_segment, model.up_consensus)
-        effect_up = model.up_max_effect * np.clip(
-            (up_match - model.up_threshold) / (1 - model.up_threshold), 0, 1
-        )
-        m35_start = int(model.minus35_start(int(spacer)))
-        m35 = seqs[:, m35_start : m35_start + 6]
-        effect_m35 = -_penalty(m35, model.minus35_consensus, model.minus35_penalties)
-        effect_spacer = np.full(seqs.shape[0], model.spacer_effects[int(spacer)])
-        log_rate = model.offset + effect_up + effect_m35 + effect_m10 + effect_spacer
-        rates[:, j] = log_rate + effect_ext + effect_disc
+        rates[:, j] = log_rate(codes, np.full(codes.shape[0], spacer), model)
     return rates, lengths
 
 

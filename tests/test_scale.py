@@ -59,15 +59,33 @@ def test_log_rate_is_the_simulators_model():
     np.testing.assert_array_equal(true_expr, elements["true_expression"].to_numpy())
 
 
-def test_simulate_batch_matches_the_simulators_distribution():
-    seqs, expr = simulate_batch(20_000, np.random.default_rng(1))
-    reference = simulate_promoters(n=4000, random_state=2)[0]["expression"]
+def test_simulate_batch_is_the_simulator():
+    """The shard writer's batches are simulate_promoters' rows (one simulator, one stream)."""
+    seqs, expr = simulate_batch(3000, np.random.default_rng(2))
+    promoters = simulate_promoters(n=3000, random_state=2)[0]
     assert seqs.dtype == np.uint8 and set(np.unique(seqs).tobytes()) <= set(b"ACGT")
-    assert abs(expr.mean() - reference.mean()) < 0.05
-    assert abs(expr.std() - reference.std()) < 0.05
-    # the -10 box is planted: TATAAT is far more frequent there than by chance
-    box = seqs[:, 68:74].copy().view("S6").ravel()
-    assert (box == b"TATAAT").mean() > 0.05
+    text = seqs.view("S100").ravel().astype(str).tolist()
+    assert text == promoters["sequence"].tolist()
+    np.testing.assert_array_equal(expr, promoters["expression"].to_numpy())
+
+
+def test_shard_rows_come_from_the_simulator(shards):
+    """Shard i holds simulate_batch's draws from the i-th child seed."""
+    rng = np.random.default_rng(np.random.SeedSequence(2022, spawn_key=(1,)))
+    seqs, expr = simulate_batch(SHARD, rng)
+    frame = read_shard(shards[1])
+    assert frame["sequence"].tolist() == seqs.view("S100").ravel().astype(str).tolist()
+    np.testing.assert_array_equal(frame["expression"].to_numpy(), expr)
+    assert frame["id"].iloc[0] == f"P{SHARD:09d}"
+
+
+def test_scale_has_no_simulator_of_its_own():
+    import helpers.scale
+    import helpers.simulate
+
+    assert helpers.scale.simulate_batch is helpers.simulate.simulate_batch
+    assert helpers.scale.log_rate is helpers.simulate.log_rate
+    assert helpers.scale.UP_MUTATION_RATE == helpers.simulate.UP_MUTATION_RATE
 
 
 def test_shards_layout(shards):
