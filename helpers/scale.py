@@ -54,7 +54,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from helpers.encoding import KmerVectorizer
 from helpers.sequences import validate_sequences
-from helpers.simulate import UP_MUTATION_RATE, PromoterModel, log_rate, simulate_batch
+from helpers.simulate import UP_MUTATION_RATE, log_rate, simulate_batch
 
 __all__ = [
     "SHARD_COLUMNS",
