@@ -50,8 +50,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import scipy.linalg
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted
 
+from helpers.core.checks import HasMethods, ParamsChecked, Rule, fit_context, integers, numbers
 from helpers.encoding import KmerVectorizer
 from helpers.sequences import validate_sequences
 from helpers.simulate import UP_MUTATION_RATE, log_rate, simulate_batch
@@ -659,7 +662,25 @@ def ridge_from_stats(stats: RidgeStats, alpha: float) -> tuple[np.ndarray, float
     return coef, float(my - mx @ coef)
 
 
-class ShardedRidge:
+def _positive_numbers(values: Any) -> bool:
+    items = list(values)
+    return bool(items) and all(
+        isinstance(a, int | float | np.integer | np.floating)
+        and not isinstance(a, bool)
+        and math.isfinite(a)
+        and a > 0
+        for a in items
+    )
+
+
+_SHARED_CONSTRAINTS: dict[str, list] = {
+    "vectorizer": [None, HasMethods(["transform"])],
+    "scheduler": [None, str],
+    "progress": ["boolean"],
+}
+
+
+class ShardedRidge(ParamsChecked, BaseEstimator):
     """Exact ridge regression on sharded data: one pass, tree-summed statistics, one solve.
 
     Each shard is featurised by its own Dask task into :class:`RidgeStats`
@@ -715,6 +736,14 @@ class ShardedRidge:
     (2000, (16,))
     """
 
+    _parameter_constraints: dict[str, list] = {
+        **_SHARED_CONSTRAINTS,
+        "alphas": [Rule(_positive_numbers, "a non-empty sequence of positive numbers")],
+        "split_every": [integers(2)],
+        "chunk_rows": [integers(1)],
+        "selection_tol": [numbers(0, None, closed="left")],
+    }
+
     def __init__(
         self,
         vectorizer: Any = None,
@@ -737,6 +766,7 @@ class ShardedRidge:
     def _vectorizer(self) -> Any:
         return _ready(self.vectorizer if self.vectorizer is not None else KmerVectorizer(k=4))
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(
         self,
         train_shards: Iterable[str | Path],
@@ -749,8 +779,6 @@ class ShardedRidge:
         self
         """
         alphas = [float(a) for a in self.alphas]
-        if not alphas:
-            raise ValueError("alphas is empty")
         train = _check_paths(train_shards, "training")
         val = [str(p) for p in (validation_shards or [])]
         if len(alphas) > 1 and not val:
@@ -767,9 +795,9 @@ class ShardedRidge:
         if val:
             lazy.append(tree_reduce(stats[len(train) :], split_every=self.split_every))
         results = compute(*lazy, scheduler=self.scheduler, progress=self.progress)
-        self.fit_stats(results[0], results[1] if val else None)
-        return self
+        return self._fit_stats(results[0], results[1] if val else None)
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit_stats(self, train: RidgeStats, validation: RidgeStats | None = None) -> ShardedRidge:
         """Fit from already summed statistics (e.g. for a learning curve).
 
@@ -777,11 +805,10 @@ class ShardedRidge:
         -------
         self
         """
+        return self._fit_stats(train, validation)
+
+    def _fit_stats(self, train: RidgeStats, validation: RidgeStats | None) -> ShardedRidge:
         alphas = [float(a) for a in self.alphas]
-        if not alphas:
-            raise ValueError("alphas is empty")
-        if not (math.isfinite(self.selection_tol) and self.selection_tol >= 0):
-            raise ValueError(f"selection_tol must be a number >= 0, got {self.selection_tol!r}")
         if len(alphas) > 1 and validation is None:
             raise ValueError("several alphas but no validation statistics")
         rows = []
@@ -807,15 +834,9 @@ class ShardedRidge:
         self.feature_names_out_ = names() if names else np.arange(len(self.coef_))
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("This ShardedRidge is not fitted yet; call fit first.")
-
     def predict(self, sequences: Any) -> np.ndarray:
         """Predict expression for sequences held in memory (a list or Series)."""
-        self._check_fitted()
+        check_is_fitted(self, "coef_")
         X = self._vectorizer().transform(sequences)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
@@ -827,7 +848,7 @@ class ShardedRidge:
         ValueError
             If a shard was used for fitting (training or validation).
         """
-        self._check_fitted()
+        check_is_fitted(self, "coef_")
         paths = _check_paths(shards, "test")
         stats = shard_stats(paths, self._vectorizer(), chunk_rows=self.chunk_rows)
         (total,) = compute(
@@ -911,7 +932,7 @@ def _shard_pred_stats(path: str, model: Any) -> _PredStats:
     return _PredStats(len(y), y.sum(), p.sum(), y @ y, p @ p, y @ p)
 
 
-class ShardedSGDRegressor:
+class ShardedSGDRegressor(ParamsChecked, BaseEstimator):
     """Linear model trained by streaming shards through ``SGDRegressor.partial_fit``.
 
     For feature spaces too wide for a p × p Gram matrix (k = 8 has 65,536
@@ -980,6 +1001,16 @@ class ShardedSGDRegressor:
     ['ConvergenceWarning']
     """
 
+    _parameter_constraints: dict[str, list] = {
+        **_SHARED_CONSTRAINTS,
+        "max_epochs": [integers(1)],
+        "tol": [numbers(0, None, closed="neither")],
+        "batch_size": [integers(1)],
+        "alpha": [numbers(0, None, closed="left")],
+        "eta0": [numbers(0, None, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         vectorizer: Any = None,
@@ -1006,16 +1037,11 @@ class ShardedSGDRegressor:
     def _vectorizer(self) -> Any:
         return _ready(self.vectorizer if self.vectorizer is not None else KmerVectorizer(k=6))
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, train_shards: Iterable[str | Path]) -> ShardedSGDRegressor:
         """Stream the training shards through ``partial_fit``; returns self."""
         from sklearn.linear_model import SGDRegressor
 
-        if isinstance(self.max_epochs, bool) or not isinstance(self.max_epochs, int | np.integer):
-            raise ValueError(f"max_epochs must be an integer >= 1, got {self.max_epochs!r}")
-        if self.max_epochs < 1:
-            raise ValueError(f"max_epochs must be an integer >= 1, got {self.max_epochs!r}")
-        if not (isinstance(self.tol, int | float) and math.isfinite(self.tol) and self.tol > 0):
-            raise ValueError(f"tol must be a positive number, got {self.tol!r}")
         paths = _check_paths(train_shards, "training")
         vec = self._vectorizer()
         parts = [dask.delayed(_shard_moments, pure=True)(p, vec) for p in paths]
@@ -1064,10 +1090,7 @@ class ShardedSGDRegressor:
 
     def predict(self, sequences: Any) -> np.ndarray:
         """Predict expression for sequences held in memory."""
-        if not hasattr(self, "sgd_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("This ShardedSGDRegressor is not fitted yet; call fit first.")
+        check_is_fitted(self, "sgd_")
         X = _vectorizer_matrix(self._vectorizer(), check_list(sequences)) @ sp.diags(
             1.0 / self.scale_
         )
@@ -1075,6 +1098,7 @@ class ShardedSGDRegressor:
 
     def score_shards(self, shards: Iterable[str | Path]) -> dict[str, float]:
         """Held-out metrics (``n``, ``pearson_r``, ``r2``, ``mse``) on other shards."""
+        check_is_fitted(self, "sgd_")
         paths = _check_paths(shards, "test")
         parts = [dask.delayed(_shard_pred_stats, pure=True)(p, self) for p in paths]
         (total,) = compute(tree_reduce(parts), scheduler=self.scheduler, progress=self.progress)

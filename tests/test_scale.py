@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -186,7 +187,12 @@ def test_alpha_near_ties_go_to_the_largest_penalty(shards):
     assert strict.alpha_ == mse.idxmin()
     assert (mse.max() - mse.min()) / mse.min() < 0.05  # 2-mers barely need a penalty
     assert loose.alpha_ == 1.0
-    with pytest.raises(ValueError, match="selection_tol"):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "ShardedRidge: selection_tol must be a float in the range [0.0, inf), got -1"
+        ),
+    ):
         ShardedRidge(vec, alphas=(0.1, 1.0), selection_tol=-1).fit_stats(stats, val)
     with pytest.raises(ValueError, match="no validation"):
         ShardedRidge(vec, alphas=(0.1, 1.0)).fit_stats(stats)
@@ -201,8 +207,37 @@ def test_ridge_parameter_errors(shards):
         ShardedRidge(alphas=(1.0,)).fit([])
     from sklearn.exceptions import NotFittedError
 
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="This ShardedRidge instance is not fitted yet"):
         ShardedRidge().predict(["ACGT"])
+    with pytest.raises(NotFittedError, match="This ShardedSGDRegressor instance is not fitted"):
+        ShardedSGDRegressor().score_shards(shards[:1])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"alphas": ()}, "alphas must be a non-empty sequence of positive numbers, got ()"),
+        ({"alphas": (1.0, -2.0)}, "alphas must be a non-empty sequence of positive numbers"),
+        ({"split_every": 1}, "split_every must be an int in the range [2, inf), got 1"),
+        ({"chunk_rows": 0}, "chunk_rows must be an int in the range [1, inf), got 0"),
+        ({"progress": "yes"}, "progress must be True or False, got 'yes'"),
+        ({"vectorizer": "kmers"}, "vectorizer must be None or an object implementing 'transform'"),
+    ],
+)
+def test_ridge_bad_parameters(shards, params, message):
+    with pytest.raises(ValueError, match=re.escape(f"ShardedRidge: {message}")):
+        ShardedRidge(**params).fit(shards[:1])
+
+
+def test_sharded_estimators_are_scikit_learn_estimators():
+    from sklearn.base import BaseEstimator, clone
+
+    model = ShardedRidge(KmerVectorizer(k=2), alphas=(1.0,), chunk_rows=100)
+    assert isinstance(model, BaseEstimator)
+    assert clone(model).get_params()["chunk_rows"] == 100
+    assert "chunk_rows=100" in repr(model)
+    sgd = clone(ShardedSGDRegressor(tol=0.05))
+    assert isinstance(sgd, BaseEstimator) and sgd.tol == 0.05
 
 
 def test_ridge_stats_exact_gram_for_counts():
@@ -332,14 +367,16 @@ def test_sgd_warns_at_its_epoch_cap(shards):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"max_epochs": 0}, "max_epochs must be an integer >= 1"),
-        ({"max_epochs": 2.5}, "max_epochs must be an integer >= 1"),
-        ({"tol": 0}, "tol must be a positive number"),
-        ({"tol": float("nan")}, "tol must be a positive number"),
+        ({"max_epochs": 0}, "max_epochs must be an int in the range [1, inf), got 0"),
+        ({"max_epochs": 2.5}, "max_epochs must be an int in the range [1, inf), got 2.5"),
+        ({"max_epochs": True}, "max_epochs must be an int in the range [1, inf), got True"),
+        ({"tol": 0}, "tol must be a float in the range (0.0, inf), got 0"),
+        ({"tol": float("nan")}, "tol must be a float in the range (0.0, inf), got nan"),
+        ({"tol": float("inf")}, "tol must be a float in the range (0.0, inf), got inf"),
     ],
 )
 def test_sgd_bad_parameters(shards, params, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=re.escape(f"ShardedSGDRegressor: {message}")):
         ShardedSGDRegressor(**params).fit(shards[:1])
 
 
