@@ -1,6 +1,6 @@
 """Install the book's helpers the ways readers do, then execute chapter 01 with each install.
 
-Used by ``tests/test_install.py`` (offline: the regular install and the clone)
+Used by ``tests/test_install.py`` (offline: the regular install, the clone and the set-up cell)
 and by CI (``python -m tools.install_check binder`` and ``... wheels``, which
 reach the package registry).
 
@@ -13,8 +13,17 @@ reach the package registry).
     of ``helpers`` is not visible there.
 ``clone``
     A fresh environment without ``helpers``; chapter 01, downloaded alone into
-    a folder that holds a clone of the book, imports ``helpers`` from the clone
-    (as a downloaded notebook's set-up cell arranges).
+    a folder that holds a clone of the book and a reader's own ``helpers.py``,
+    imports ``helpers`` from the clone: its own set-up cell finds the clone and
+    puts it first on ``sys.path``.
+``setup-cell``
+    The set-up cell alone (``tools.notebooks.setup_cell_source``), as Colab or
+    a downloaded notebook runs it, in a fresh environment without ``helpers``
+    and from a folder holding a reader's own ``helpers.py``: it downloads the
+    book's archive (a ``file://`` copy of this checkout, through
+    ``SEQ2EXPR_ARCHIVE_URL``), imports the book's ``helpers`` ahead of the
+    reader's, installs nothing (every dependency is there) and, run again,
+    reuses the download; from a clone's ``chapters/`` it uses the clone.
 ``binder``
     What repo2docker does with ``binder/``: a fresh environment with nothing in
     it, ``pip install -r binder/requirements.txt`` from the repository's root,
@@ -26,7 +35,7 @@ reach the package registry).
     of ``requirements.lock`` has a wheel for Linux x86-64 (``uv pip compile
     --only-binary :all:``; asks the registry, installs nothing).
 
-Run ``python -m tools.install_check {regular,clone,binder,wheels}``; each
+Run ``python -m tools.install_check {regular,clone,setup-cell,binder,wheels}``; each
 prints what it checked and exits 1 on a failure.
 """
 
@@ -40,6 +49,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import tempfile
 import time
 import tomllib
@@ -149,9 +159,10 @@ def source_copy(dest: Path) -> Path:
 
 
 def clone_copy(dest: Path) -> Path:
-    """A clone of the book as far as the helpers use it: the package, the data, _config.yml."""
+    """A clone of the book as far as the helpers use it: the package, the data, the configuration."""
     dest.mkdir(parents=True)
-    shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    for name in ("_config.yml", "pyproject.toml"):
+        shutil.copy(ROOT / name, dest / name)
     shutil.copytree(
         ROOT / "helpers", dest / "helpers", ignore=shutil.ignore_patterns("__pycache__")
     )
@@ -223,29 +234,90 @@ def check_regular(work: Path) -> dict[str, object]:
     }
 
 
-#: What a downloaded notebook's set-up cell leaves behind: the clone first on sys.path.
-CLONE_PRELUDE = "import sys\nsys.path.insert(0, 'sequence-to-expression')"
+#: A reader's own module named ``helpers`` (common in coursework folders).
+READERS_HELPERS = "def mean(values):\n    return sum(values) / len(values)\n"
 
 
 def check_clone(work: Path) -> dict[str, object]:
-    """Chapter 01 downloaded alone next to a clone, in an environment without helpers."""
+    """Chapter 01 downloaded alone next to a clone and a reader's helpers.py, without helpers installed."""
     home = work / "jupyter-home"
     env = clean_env(JUPYTER_DATA_DIR=str(home / "data"), IPYTHONDIR=str(home / "ipython"))
     python = make_venv(work / "venv-clone", borrow_site_packages=True, env=env)
     reader = work / "downloads"
     clone_copy(reader / "sequence-to-expression")
-    missing = run(
-        [python, "-c", "import importlib.util; print(importlib.util.find_spec('helpers'))"],
+    (reader / "helpers.py").write_text(READERS_HELPERS)
+    before = run(
+        [python, "-c", "import importlib.util; print(importlib.util.find_spec('helpers').origin)"],
         cwd=reader,
         env=env,
     ).strip()
     notebook = Path(shutil.copy(CHAPTER, reader / CHAPTER.name))
     started = time.perf_counter()
-    probe = execute(python, notebook, cwd=reader, env=env, prelude=CLONE_PRELUDE)
+    probe = execute(python, notebook, cwd=reader, env=env)
     return {
-        "helpers_before": missing,
+        "helpers_before": before,
         "chapter": probe,
         "chapter_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def book_archive(dest: Path, top: str = "sequence-to-expression-main") -> Path:
+    """A ``.tar.gz`` laid out as the repository host's archive of a branch (one top folder)."""
+    clone = clone_copy(dest.parent / "archive-source" / top)
+    with tarfile.open(dest, "w:gz") as tar:
+        tar.add(clone, arcname=top)
+    return dest
+
+
+#: Printed by :data:`CELL_PROBE` after the set-up cell ran.
+CELL_PROBE = (
+    "\nimport json, helpers, helpers.paths\n"
+    f"print({PROBE_MARK!r} + json.dumps("
+    '{"helpers": helpers.__file__, "book_root": str(helpers.paths.book_root())}))'
+)
+
+
+def run_setup_cell(
+    python: Path, cwd: Path, *, env: dict[str, str], extras: tuple[str, ...] = (), before: str = ""
+) -> dict[str, object]:
+    """Run the set-up cell (plain Python) with ``python`` in ``cwd``; what it printed and imported."""
+    from tools.notebooks import setup_cell_source
+
+    code = f"{before}\n{setup_cell_source(list(extras))}\n{CELL_PROBE}"
+    out = run([python, "-c", code], cwd=cwd, env=env)
+    printed, _, probe = out.partition(PROBE_MARK)
+    return {"printed": printed.strip().splitlines(), **json.loads(probe.strip())}
+
+
+def check_setup_cell(work: Path) -> dict[str, object]:
+    """The set-up cell as Colab or a downloaded notebook runs it (see the module's docstring)."""
+    env = clean_env()
+    python = make_venv(work / "venv-cell", borrow_site_packages=True, env=env)
+    archive = book_archive(work / "main.tar.gz")
+    reader = work / "colab"
+    reader.mkdir()
+    (reader / "helpers.py").write_text(READERS_HELPERS)
+    fetched = run_setup_cell(
+        python,
+        reader,
+        env={**env, "SEQ2EXPR_ARCHIVE_URL": archive.as_uri()},
+        # the reader's own helpers, imported before the set-up cell ran
+        before="import helpers\nassert helpers.mean([1, 3]) == 2",
+    )
+    nowhere = (work / "no-such-archive.tar.gz").as_uri()
+    again = run_setup_cell(python, reader, env={**env, "SEQ2EXPR_ARCHIVE_URL": nowhere})
+    in_clone = run_setup_cell(
+        python,
+        reader / "sequence-to-expression" / "data",
+        env={**env, "SEQ2EXPR_ARCHIVE_URL": nowhere},
+        extras=("cnn", "scale"),
+    )
+    return {
+        "archive": str(archive),
+        "fetched": fetched,
+        "again": again,
+        "in_clone": in_clone,
+        "left_in_reader_folder": sorted(p.name for p in reader.iterdir()),
     }
 
 
@@ -353,6 +425,7 @@ CHECKS = {
     "regular": check_regular,
     "clone": check_clone,
     "binder": check_binder,
+    "setup-cell": check_setup_cell,
     "wheels": check_wheels,
 }
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import sys
@@ -43,28 +44,128 @@ KEEP_NOTEBOOK_METADATA = ("kernelspec", "jupytext")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 #: The first code cell of every chapter, rendered with the repository URL of
-#: ``_config.yml`` (the one place that names it).
+#: ``_config.yml`` (the one place that names it) and the chapter's extras, the
+#: only part that differs between chapters. Plain Python (no ``!``/``%`` magics),
+#: so that ``tests/test_install.py`` runs it in a fake reader's environment.
 SETUP_CELL_TEMPLATE = """\
-# Runs anywhere: installs the book's helpers and data only where `helpers` is missing
-# (Colab, or a notebook downloaded on its own); does nothing in the book's environment.
+# Set-up. In the book's environment (Binder, `make venv`) this cell changes nothing.
+# In Colab, or in a notebook downloaded on its own, it fetches the book (its helpers and
+# data; no git needed) unless a clone is found, puts it first on sys.path (ahead of any
+# helpers.py of your own), then installs only the packages this runtime lacks, never
+# replacing a version it already has. No restart needed.
+EXTRAS = {extras}  # this chapter's optional dependencies (pyproject.toml)
 import importlib.util
+import os
 import sys
+import tarfile
+import tempfile
+import urllib.request
+from pathlib import Path
 
-if importlib.util.find_spec("helpers") is None:
-    !test -d sequence-to-expression || git clone -q --depth 1 {url} sequence-to-expression
-    %pip install -q ./sequence-to-expression myst-nb
-    sys.path.insert(0, "sequence-to-expression")"""
+
+def is_book(folder):  # a clone of the book: its helpers package and its data
+    return all(Path(folder, f).is_file() for f in ("helpers/paths.py", "data/promoters.csv"))
+
+
+spec = importlib.util.find_spec("helpers")  # the book's package, or a helpers.py of your own?
+if not (spec and any(Path(p, "paths.py").is_file() for p in spec.submodule_search_locations or [])):
+    here = Path.cwd().resolve()
+    candidates = [os.environ.get("SEQ2EXPR_BOOK_ROOT"), "sequence-to-expression", here, *here.parents]
+    book = next((Path(c).resolve() for c in candidates if c and is_book(c)), None)
+    if book is None:  # download the repository's archive: what `git clone` would bring
+        book, url = Path("sequence-to-expression").resolve(), "{url}/archive/refs/heads/{branch}.tar.gz"
+        download = Path(tempfile.mkdtemp(prefix=".seq2expr-", dir=book.parent))
+        with urllib.request.urlopen(os.environ.get("SEQ2EXPR_ARCHIVE_URL", url)) as archive:
+            with tarfile.open(fileobj=archive, mode="r|gz") as tar:
+                tar.extractall(download, filter="data")
+        next(download.iterdir()).rename(book)
+        download.rmdir()
+    sys.path.insert(0, str(book))
+    for name in [n for n in sys.modules if n == "helpers" or n.startswith("helpers.")]:
+        del sys.modules[name]  # a reader's own `helpers` imported earlier
+    importlib.invalidate_caches()
+    print(f"The book's helpers and data: {{book}}")
+
+from helpers.bootstrap import install_missing
+
+install_missing(EXTRAS)"""
+
+#: Optional-dependency groups (``pyproject.toml``) and what in a chapter's code needs each.
+EXTRA_IMPORTS: dict[str, tuple[str, ...]] = {
+    "cnn": ("helpers.cnn", "keras", "jax"),
+    "scale": ("helpers.scale", "dask", "distributed", "pyarrow"),
+}
 
 
 def repository_url() -> str:
     """The repository URL from ``_config.yml`` (``repository.url``)."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return str(config["repository"]["url"])
+    return str(_config()["repository"]["url"])
 
 
-def setup_cell_source() -> str:
-    """Source of the first code cell every chapter must start with."""
-    return SETUP_CELL_TEMPLATE.format(url=repository_url())
+def _config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def setup_cell_source(extras: list[str] | tuple[str, ...] = ()) -> str:
+    """Source of the first code cell every chapter must start with.
+
+    Parameters
+    ----------
+    extras : sequence of str
+        The chapter's optional-dependency groups, e.g. ``["cnn"]``.
+    """
+    repository = _config()["repository"]
+    return SETUP_CELL_TEMPLATE.format(
+        url=repository["url"],
+        branch=repository.get("branch", "main"),
+        extras=json.dumps(list(extras)),
+    )
+
+
+_EXTRAS_LINE = re.compile(r"^EXTRAS = (\[[^\]\n]*\])", re.MULTILINE)
+
+
+def declared_extras(source: str) -> list[str] | None:
+    """The ``EXTRAS = [...]`` list of a set-up cell's source (``None`` without one)."""
+    match = _EXTRAS_LINE.search(source)
+    if not match:
+        return None
+    try:
+        value = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return [str(v) for v in value] if isinstance(value, list) else None
+
+
+def needed_extras(cells: list) -> list[str]:
+    """The extras a chapter's code imports (by :data:`EXTRA_IMPORTS`), in that order."""
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    return [
+        extra
+        for extra, modules in EXTRA_IMPORTS.items()
+        if any(
+            re.search(rf"^\s*(?:from|import)\s+{re.escape(m)}\b", code, re.MULTILINE)
+            for m in modules
+        )
+    ]
+
+
+def setup_cell_problems(name: str, cells: list) -> list[str]:
+    """What is wrong with a chapter's first code cell (empty when it is the canonical one)."""
+    code = [c for c in cells if c.cell_type == "code"]
+    if not code:
+        return []
+    extras = declared_extras(code[0].source)
+    if extras is None or code[0].source != setup_cell_source(extras):
+        shown = extras if extras is not None else needed_extras(cells)
+        return [
+            f"{name}: first code cell differs from the set-up cell in tools/notebooks.py "
+            f"(print it with `python -m tools.notebooks setup-cell {' '.join(shown)}`)"
+        ]
+    lacking = [extra for extra in needed_extras(cells) if extra not in extras]
+    if lacking:
+        return [f"{name}: the set-up cell's EXTRAS lacks {lacking}, which the chapter imports"]
+    return []
 
 
 def _shown(path: Path) -> str:
@@ -193,7 +294,10 @@ def sync_chapter(path: str | Path) -> None:
 
     The stored outputs are kept; if any code cell's source changed (or cells
     were added or removed), nothing is written and the chapter must be
-    executed instead.
+    executed instead. The one exception is the set-up cell: a first code cell
+    that printed nothing may be replaced by the canonical set-up cell
+    (:func:`setup_cell_source`), which prints nothing in the book's
+    environment either.
     """
     md_path, ipynb_path = pair_of(path)
     name = _shown(md_path.with_suffix(""))
@@ -201,7 +305,16 @@ def sync_chapter(path: str | Path) -> None:
     stored = nbformat.read(ipynb_path, as_version=4)
     new_code = [c for c in source.cells if c.cell_type == "code"]
     old_code = [c for c in stored.cells if c.cell_type == "code"]
-    if [c.source for c in new_code] != [c.source for c in old_code]:
+    changed = [
+        i
+        for i, (new, old) in enumerate(zip(new_code, old_code, strict=False))
+        if new.source != old.source
+    ]
+    if len(new_code) != len(old_code) or any(i > 0 for i in changed):
+        raise SystemExit(f"{name}: code cells changed; run `make execute NB={name}.md` instead")
+    if changed and (old_code[0].outputs or setup_cell_problems(name, source.cells)):
+        # Only a new canonical set-up cell may replace one that printed nothing:
+        # in the book's environment it prints nothing either (nbval checks that).
         raise SystemExit(f"{name}: code cells changed; run `make execute NB={name}.md` instead")
     for new, old in zip(new_code, old_code, strict=True):
         new.outputs, new.execution_count = old.outputs, old.execution_count
@@ -234,10 +347,7 @@ def problems_of(md_path: Path, ipynb_path: Path) -> list[str]:
     if nbformat.writes(fresh) + "\n" != ipynb_path.read_text(encoding="utf-8"):
         problems.append(f"{name}: .ipynb carries volatile metadata (make execute NB={name}.md)")
     code = [c for c in stored.cells if c.cell_type == "code"]
-    if code and code[0].source != setup_cell_source():
-        problems.append(
-            f"{name}: first code cell differs from the set-up cell in tools/notebooks.py"
-        )
+    problems += setup_cell_problems(name, stored.cells)
     counts = [c.execution_count for c in code]
     if counts != list(range(1, len(code) + 1)):
         problems.append(
@@ -270,10 +380,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("sync", help="carry a prose-only .md edit into the .ipynb").add_argument(
         "paths", nargs="+"
     )
+    sub.add_parser("setup-cell", help="print the set-up cell for the given extras").add_argument(
+        "extras", nargs="*"
+    )
     args = parser.parse_args(argv)
     if args.command == "execute":
         for path in args.paths:
             execute_chapter(path, timeout=args.timeout)
+        return 0
+    if args.command == "setup-cell":
+        print(setup_cell_source(args.extras))
         return 0
     if args.command in ("pair", "sync"):
         for path in args.paths:
