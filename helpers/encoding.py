@@ -52,6 +52,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from helpers.core.alphabet import BAD_CODE, BYTE_TO_CODE, N_CODE
+from helpers.core.checks import ParamsChecked, Rule, check_params, fit_context, param_error
 from helpers.sequences import DNA, DNA_N, reverse_complement, validate_sequences
 
 __all__ = [
@@ -70,16 +72,10 @@ __all__ = [
 #: Largest supported k (4**15 columns is already about a billion).
 MAX_K: int = 15
 
-# Bytes -> base codes: A/C/G/T (any case) -> 0..3, N/n -> 4, everything else -> 255.
-_N_CODE = 4
-_BAD_CODE = 255
-_TABLE = bytearray([_BAD_CODE]) * 256
-for _i, _b in enumerate(DNA):
-    _TABLE[ord(_b)] = _i
-    _TABLE[ord(_b.lower())] = _i
-_TABLE[ord("N")] = _N_CODE
-_TABLE[ord("n")] = _N_CODE
-_TABLE = bytes(_TABLE)
+# Bytes -> base codes: the one table (helpers.core.alphabet).
+_N_CODE = N_CODE
+_BAD_CODE = BAD_CODE
+_TABLE = BYTE_TO_CODE
 
 # k-mer -> base-4 digits, for vocabulary look-ups
 _DIGITS = str.maketrans(DNA, "0123")
@@ -162,25 +158,32 @@ def _raise_invalid(seqs: Sequence[str]) -> NoReturn:
     raise AssertionError("no invalid character found")  # pragma: no cover
 
 
-def _param_error(owner: str, name: str, expected: str, value: Any) -> ValueError:
-    """The one format of parameter errors: ``<owner>: <name> must be <expected>, got <value>``."""
-    return ValueError(f"{owner}: {name} must be {expected}, got {value!r}")
+#: The one format of parameter errors (``helpers.core.checks``).
+_param_error = param_error
 
 
-def _check_k(k: Any, owner: str = "KmerVectorizer") -> tuple[int, int]:
-    """Validate ``k`` (an int or a ``(kmin, kmax)`` pair); return ``(kmin, kmax)``."""
+def _k_range(k: Any) -> tuple[int, int] | None:
+    """``(kmin, kmax)`` of a valid ``k`` (an int or a pair), else None."""
     pair = isinstance(k, tuple | list) and len(k) == 2
     values = tuple(k) if pair else (k,)
     if all(isinstance(v, Integral) and not isinstance(v, bool) for v in values):
         kmin, kmax = int(values[0]), int(values[-1])
         if 1 <= kmin <= kmax <= MAX_K:
             return kmin, kmax
-    raise _param_error(
-        owner,
-        "k",
-        f"an int from 1 to {MAX_K} or a (kmin, kmax) pair with 1 <= kmin <= kmax <= {MAX_K}",
-        k,
-    )
+    return None
+
+
+#: What ``k`` may be, declared once (:class:`KmerVectorizer` and the functions).
+_K_CONSTRAINT = Rule(
+    lambda k: _k_range(k) is not None,
+    f"an int from 1 to {MAX_K} or a (kmin, kmax) pair with 1 <= kmin <= kmax <= {MAX_K}",
+)
+
+
+def _check_k(k: Any, owner: str = "KmerVectorizer") -> tuple[int, int]:
+    """Validate ``k`` (an int or a ``(kmin, kmax)`` pair); return ``(kmin, kmax)``."""
+    check_params(owner, {"k": k}, {"k": [_K_CONSTRAINT]})
+    return _k_range(k)  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- #
@@ -601,6 +604,15 @@ class _SequenceInputTags:
         return tags
 
 
+def _is_dtype(dtype: Any, kinds: str = "iuf") -> bool:
+    """Whether ``dtype`` names a numpy dtype of one of ``kinds``."""
+    return dtype is not None and np.dtype(dtype).kind in kinds
+
+
+_NUMERIC_DTYPE = Rule(_is_dtype, "a numeric (int or float) numpy dtype")
+_MODE_CONSTRAINT = Rule(lambda mode: mode in _MODES, f"one of {_MODES}")
+
+
 def _numeric_dtype(owner: str, dtype: Any, kinds: str = "iuf") -> np.dtype:
     """``dtype`` as a numpy dtype of one of ``kinds``, or the uniform parameter error."""
     try:
@@ -614,7 +626,7 @@ def _numeric_dtype(owner: str, dtype: Any, kinds: str = "iuf") -> np.dtype:
 
 
 class KmerVectorizer(
-    _SequenceInputTags, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+    _SequenceInputTags, ParamsChecked, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 ):
     """Encode DNA sequences as a sparse matrix of k-mer counts.
 
@@ -686,6 +698,13 @@ class KmerVectorizer(
     ValueError: KmerVectorizer: k must be an int from 1 to 15 or a (kmin, kmax) pair with 1 <= kmin <= kmax <= 15, got '3'
     """
 
+    _parameter_constraints: dict[str, list] = {
+        "k": [_K_CONSTRAINT],
+        "mode": [_MODE_CONSTRAINT],
+        "canonical": ["boolean"],
+        "dtype": [Rule(lambda d: d is None or _is_dtype(d), _NUMERIC_DTYPE.description)],
+    }
+
     def __init__(
         self,
         k: int | tuple[int, int] = 3,
@@ -700,18 +719,16 @@ class KmerVectorizer(
         self.dtype = dtype
 
     def _checked_params(self) -> tuple[int, int, np.dtype]:
+        """The derived settings, after :func:`fit_context` validated each parameter."""
         name = type(self).__name__
-        kmin, kmax = _check_k(self.k, owner=name)
-        if self.mode not in _MODES:
-            raise _param_error(name, "mode", f"one of {_MODES}", self.mode)
-        if not isinstance(self.canonical, bool | np.bool_):
-            raise _param_error(name, "canonical", "True or False", self.canonical)
+        kmin, kmax = _k_range(self.k)  # type: ignore[misc]
         if self.dtype is None:
             return kmin, kmax, np.dtype(np.float64 if self.mode == "frequency" else np.int64)
         if self.mode == "frequency":
             return kmin, kmax, _numeric_dtype(f"{name} (mode='frequency')", self.dtype, "f")
         return kmin, kmax, _numeric_dtype(name, self.dtype)
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None) -> KmerVectorizer:
         """Validate the parameters and the input; set the (data-independent) vocabulary.
 
@@ -780,7 +797,7 @@ class KmerVectorizer(
         return np.asarray(names, dtype=object)
 
 
-class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator):
+class OneHotSequenceEncoder(_SequenceInputTags, ParamsChecked, TransformerMixin, BaseEstimator):
     """One-hot encode equal-length sequences, keeping the position of every base.
 
     Each base becomes four columns (A, C, G, T) with a single 1, so a sequence
@@ -830,10 +847,16 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
     ValueError: OneHotSequenceEncoder: n_value must be a number (e.g. 0.0, 0.25 or nan), got 'x'
     """
 
+    _parameter_constraints: dict[str, list] = {
+        "n_value": [Rule(lambda v: _is_number(v), "a number (e.g. 0.0, 0.25 or nan)")],
+        "dtype": [_NUMERIC_DTYPE],
+    }
+
     def __init__(self, *, n_value: float = 0.0, dtype: Any = np.float64) -> None:
         self.n_value = n_value
         self.dtype = dtype
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None) -> OneHotSequenceEncoder:
         """Validate the parameters; learn (and check) the common sequence length.
 
@@ -877,11 +900,18 @@ class OneHotSequenceEncoder(_SequenceInputTags, TransformerMixin, BaseEstimator)
         )
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+
+
 def _check_one_hot_params(owner: str, n_value: Any, dtype: Any) -> np.dtype:
     """Validate ``n_value`` and ``dtype`` of one-hot encoding; return the dtype."""
-    if not isinstance(n_value, Real) or isinstance(n_value, bool | np.bool_):
-        raise _param_error(owner, "n_value", "a number (e.g. 0.0, 0.25 or nan)", n_value)
-    checked = _numeric_dtype(owner, dtype)
+    check_params(
+        owner,
+        {"n_value": n_value, "dtype": dtype},
+        OneHotSequenceEncoder._parameter_constraints,
+    )
+    checked = np.dtype(dtype)
     if checked.kind != "f" and not (np.isfinite(n_value) and float(n_value).is_integer()):
         raise _param_error(owner, "n_value", f"a whole number to be stored as {checked}", n_value)
     return checked
@@ -950,7 +980,7 @@ def _one_hot_cube(seqs: list[str], n_value: float, dtype: np.dtype, length: int)
     return table[base]
 
 
-class CompositionFeatures(_SequenceInputTags, TransformerMixin, BaseEstimator):
+class CompositionFeatures(_SequenceInputTags, ParamsChecked, TransformerMixin, BaseEstimator):
     """Sequence composition: length, GC content and the fraction of each base.
 
     Columns: ``length``, ``gc_content`` (G + C over A + C + G + T, ``N``
@@ -974,6 +1004,9 @@ class CompositionFeatures(_SequenceInputTags, TransformerMixin, BaseEstimator):
 
     feature_names = ("length", "gc_content", "frac_A", "frac_C", "frac_G", "frac_T", "frac_N")
 
+    _parameter_constraints: dict[str, list] = {}
+
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any = None) -> CompositionFeatures:
         """Check the input; nothing is learned. Returns self."""
         check_sequences(X)
