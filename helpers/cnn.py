@@ -55,7 +55,6 @@ from __future__ import annotations
 import os
 import warnings
 from contextlib import contextmanager
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -63,6 +62,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
+from helpers.core.checks import ParamsChecked, StrOptions, fit_context, integers, numbers
 from helpers.encoding import check_sequences, one_hot_encode
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -160,7 +160,7 @@ class _EpochPrinter:
         return EpochPrinter()
 
 
-class CNNRegressor(RegressorMixin, BaseEstimator):
+class CNNRegressor(ParamsChecked, RegressorMixin, BaseEstimator):
     """A small convolutional network that predicts a number from a DNA sequence.
 
     Parameters
@@ -316,35 +316,29 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         tags.non_deterministic = False
         return tags
 
-    # ------------------------------------------------------------------ #
-    def _check_params(self) -> None:
-        positive = {
-            "n_filters": self.n_filters,
-            "kernel_size": self.kernel_size,
-            "pool_size": self.pool_size,
-            "hidden_units": self.hidden_units,
-            "link_units": self.link_units,
-            "batch_size": self.batch_size,
-            "max_epochs": self.max_epochs,
-        }
-        for name, value in positive.items():
-            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not isinstance(self.patience, Integral) or self.patience < 0:
-            raise ValueError(f"patience must be a non-negative integer, got {self.patience!r}")
-        if self.conv_activation not in ("exponential", "relu", "linear"):
-            raise ValueError(
-                "conv_activation must be 'exponential', 'relu' or 'linear', "
-                f"got {self.conv_activation!r}"
+    _parameter_constraints: dict[str, list] = {
+        **{
+            name: [integers(1)]
+            for name in (
+                "n_filters",
+                "kernel_size",
+                "pool_size",
+                "hidden_units",
+                "link_units",
+                "batch_size",
+                "max_epochs",
             )
-        if not isinstance(self.dropout, Real) or not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
-        if not isinstance(self.learning_rate, Real) or not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be positive, got {self.learning_rate!r}")
-        if not isinstance(self.validation_fraction, Real) or not (0 < self.validation_fraction < 1):
-            raise ValueError(
-                f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
-            )
+        },
+        "patience": [integers(0)],
+        "conv_activation": [StrOptions({"exponential", "relu", "linear"})],
+        "onehot_skip": ["boolean"],
+        "dropout": [numbers(0, 1, closed="left")],
+        "learning_rate": [numbers(0, None, closed="neither")],
+        "validation_fraction": [numbers(0, 1, closed="neither")],
+        "reverse_complement": ["boolean"],
+        "random_state": [integers(0)],
+        "verbose": [integers(0)],
+    }
 
     def _build(self, length: int):
         keras = _keras()
@@ -367,6 +361,7 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         outputs = layers.Dense(1, name="output")(h)
         return keras.Model(inputs, outputs, name="cnn_regressor")
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any) -> CNNRegressor:
         """Fit the network on sequences ``X`` and targets ``y``.
 
@@ -381,7 +376,6 @@ class CNNRegressor(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        self._check_params()
         x = _encode(X)
         n, length = x.shape[0], x.shape[1]
         if length < self.kernel_size:
