@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.specifiers import SpecifierSet
 
 from tools import install_check
@@ -51,9 +52,163 @@ def test_regular_install_runs_chapter_01_outside_the_repository(tmp_path: Path) 
 def test_downloaded_notebook_imports_helpers_from_the_clone(tmp_path: Path) -> None:
     found = install_check.check_clone(tmp_path)
     clone = tmp_path / "downloads" / "sequence-to-expression"
-    assert found["helpers_before"] == "None"  # the environment has no helpers
+    # Before: `import helpers` would find the reader's own helpers.py.
+    assert found["helpers_before"] == str(tmp_path / "downloads" / "helpers.py")
+    # The chapter's own set-up cell put the clone first.
     assert found["chapter"]["helpers"] == str(clone / "helpers" / "__init__.py")
     assert found["chapter"]["book_root"] == str(clone)
+
+
+# --- the set-up cell (Colab, a downloaded notebook) ------------------------------------
+
+
+@pytest.mark.slow  # a fresh virtual environment and three runs of the cell: about 25 s
+def test_setup_cell_fetches_the_book_ahead_of_a_readers_helpers(tmp_path: Path) -> None:
+    found = install_check.check_setup_cell(tmp_path)
+    book = tmp_path / "colab" / "sequence-to-expression"
+    fetched = found["fetched"]
+    # The reader's helpers.py was imported first; the book's package replaced it.
+    assert fetched["helpers"] == str(book / "helpers" / "__init__.py")
+    assert fetched["book_root"] == str(book)
+    # It said where the book is, and installed nothing (every dependency is there).
+    assert fetched["printed"] == [f"The book's helpers and data: {book}"]
+    # Run again (a restarted kernel), with the archive unreachable: the download is reused.
+    assert found["again"]["helpers"] == fetched["helpers"]
+    # Run inside a clone (here its data/ folder): the clone is used, nothing fetched.
+    assert found["in_clone"]["book_root"] == str(book)
+    # No temporary folder left behind.
+    assert found["left_in_reader_folder"] == ["helpers.py", "sequence-to-expression"]
+
+
+def test_setup_cell_is_plain_python_with_one_per_chapter_part() -> None:
+    from tools.notebooks import declared_extras, setup_cell_source
+
+    plain, cnn = setup_cell_source(), setup_cell_source(["cnn"])
+    for source in (plain, cnn):
+        compile(source, "set-up cell", "exec")  # no IPython magics: runs as Python anywhere
+        assert not re.search(r"^\s*[!%]", source, re.MULTILINE)
+    assert declared_extras(plain) == [] and declared_extras(cnn) == ["cnn"]
+    differing = [
+        (a, b) for a, b in zip(plain.splitlines(), cnn.splitlines(), strict=True) if a != b
+    ]
+    assert differing == [(plain.splitlines()[5], cnn.splitlines()[5])]
+    # The repository named in _config.yml, as an archive: no git needed.
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert f"{url}/archive/refs/heads/main.tar.gz" in plain
+    # The book's package is recognised by its paths module, not by the name alone.
+    assert 'Path(p, "paths.py").is_file()' in plain
+
+
+def test_every_extra_named_by_a_chapter_exists() -> None:
+    from tools.notebooks import EXTRA_IMPORTS
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert set(EXTRA_IMPORTS) <= set(extras)
+
+
+# --- helpers.bootstrap: what the set-up cell installs ----------------------------------
+
+
+class FakePip:
+    """Records pip's arguments and the constraints file it was given."""
+
+    def __init__(self, returncode: int = 0, stderr: str = "") -> None:
+        self.calls: list[list[str]] = []
+        self.constraints: list[str] = []
+        self.returncode, self.stderr = returncode, stderr
+
+    def __call__(self, arguments: list[str]) -> subprocess.CompletedProcess:
+        self.calls.append(arguments)
+        path = arguments[arguments.index("--constraint") + 1]
+        self.constraints.append(Path(path).read_text())
+        return subprocess.CompletedProcess(arguments, self.returncode, "", self.stderr)
+
+
+#: A Colab-like runtime: its own numpy, pandas, scikit-learn and matplotlib, no
+#: logomaker, no myst-nb, jax without keras.
+COLAB = {
+    "numpy": "2.0.2",
+    "pandas": "2.2.2",
+    "scipy": "1.14.1",
+    "scikit-learn": "1.6.1",
+    "biopython": "1.85",
+    "matplotlib": "3.10.0",
+    "seaborn": "0.13.2",
+    "pooch": "1.8.2",
+    "tqdm": "4.67.1",
+    "threadpoolctl": "3.5.0",
+    "jax": "0.5.2",
+    "torch": "2.6.0+cu124",
+}
+
+
+def test_install_missing_installs_only_what_the_runtime_lacks(capsys) -> None:
+    from helpers.bootstrap import book_requirements, install_missing
+
+    pip = FakePip()
+    install_missing(["cnn"], installed=COLAB, pip=pip)
+    (call,) = pip.calls
+    installed = call[call.index("--constraint") + 2 :]
+    assert installed == ["logomaker>=0.8,<0.9", "keras==3.15.1", "myst-nb"]
+    # Nothing the runtime has is named, even where its version is outside the book's range.
+    names = {r.name for r in book_requirements() if r.text in installed}
+    assert not names & set(COLAB)
+    # Every installed version is a constraint, so pip cannot replace one.
+    assert "numpy==2.0.2" in pip.constraints[0].splitlines()
+    assert "torch==2.6.0+cu124" in pip.constraints[0].splitlines()
+    out = capsys.readouterr().out
+    assert "Installing what this runtime lacks: logomaker>=0.8,<0.9, keras==3.15.1, myst-nb" in out
+    # It says which kept versions differ from the book's (jax is in the cnn extra).
+    assert "numpy 2.0.2 (book: numpy==2.4.*)" in out
+    assert "jax 0.5.2 (book: jax[cpu]==0.10.2)" in out
+    assert "scale" not in out and "pyarrow" not in out  # not this chapter's extra
+
+
+def test_install_missing_does_nothing_where_everything_is_there(capsys) -> None:
+    from helpers.bootstrap import install_missing
+
+    pip = FakePip()
+    install_missing(["cnn", "scale"], pip=pip)  # this environment: the book's
+    assert pip.calls == []
+    assert capsys.readouterr().out == ""
+
+
+def test_install_missing_says_what_to_do_when_pip_would_replace_a_package() -> None:
+    from helpers.bootstrap import install_missing
+
+    pip = FakePip(returncode=1, stderr="ResolutionImpossible: keras 3.15.1 needs numpy>=2.1")
+    with pytest.raises(RuntimeError, match=r"ResolutionImpossible.*restart the runtime"):
+        install_missing(["cnn"], installed=COLAB, pip=pip, quiet=True)
+
+
+def test_install_missing_rejects_an_unknown_extra() -> None:
+    from helpers.bootstrap import install_missing
+
+    with pytest.raises(ValueError, match=r"extras must be among .*'cnn'.*got \['gpu'\]"):
+        install_missing(["gpu"], pip=FakePip())
+
+
+def test_requirements_from_pyproject_and_from_installed_metadata(tmp_path: Path) -> None:
+    from helpers.bootstrap import book_requirements
+
+    from_clone = book_requirements()
+    # A regular install has no pyproject.toml beside the package: its metadata is read.
+    package = tmp_path / "site-packages" / "helpers"
+    package.mkdir(parents=True)
+    from_metadata = book_requirements(package)
+
+    def core(requirements):  # name -> specifier (metadata orders a range's bounds otherwise)
+        return {
+            r.name: SpecifierSet(re.sub(r"^[\w.-]+(\[[^\]]*\])?", "", r.text))
+            for r in requirements
+            if r.extra is None
+        }
+
+    # (The installed metadata is as fresh as the last `make venv`: compare a stable pin.)
+    assert core(from_metadata)["numpy"] == core(from_clone)["numpy"]
+    assert {r.extra for r in from_metadata} >= {None, "cnn", "scale"}
 
 
 # --- Binder: the files repo2docker reads ---------------------------------------------

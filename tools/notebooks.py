@@ -13,7 +13,10 @@ and the download button use. This module keeps the pair in step:
 ``python -m tools.notebooks check``
     Fail (exit 1) when a pair is out of step, a notebook carries volatile
     metadata, a chapter's first cell differs from the set-up cell rendered
-    from ``_config.yml``, or a notebook is not executed in order.
+    from ``_config.yml`` (with the chapter's ``EXTRAS``), an exercise title
+    holds parentheses or a difficulty, or a notebook is not executed in order.
+``python -m tools.notebooks setup-cell [cnn] [scale]``
+    Print the set-up cell for a chapter needing the given extras.
 ``python -m tools.notebooks sync chapters/X.md``
     Carry a prose-only edit of the ``.md`` into the ``.ipynb``, keeping its
     outputs (refuses when a code cell changed: then execute).
@@ -148,6 +151,41 @@ def needed_extras(cells: list) -> list[str]:
             for m in modules
         )
     ]
+
+
+#: The one form of an exercise's difficulty: the first line of its body.
+DIFFICULTIES: tuple[str, ...] = ("★ easy", "★★ medium", "★★★ hard", "★★★ project")
+_EXERCISE = re.compile(
+    r"^```\{exercise\}(?P<title>[^\n]*)\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL
+)
+
+
+def exercise_problems(name: str, cells: list) -> list[str]:
+    """Exercises whose title holds parentheses or a difficulty, or whose body does not start with one.
+
+    sphinx-exercise renders a title as ``Exercise 4.1 (title)``: parentheses or
+    stars in the title would be doubled. The difficulty is the body's first
+    line, ``*Difficulty:* ★ easy`` (one of :data:`DIFFICULTIES`).
+    """
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    problems = []
+    for match in _EXERCISE.finditer(text):
+        title = match["title"].strip()
+        lines = [line for line in match["body"].splitlines() if not line.startswith(":")]
+        first = next((line.strip() for line in lines if line.strip()), "")
+        if not title or re.search(r"[()★]|\b(easy|medium|hard)\b", title):
+            problems.append(
+                f"{name}: exercise title {title!r} must be plain words: no parentheses, "
+                "no stars, no difficulty (sphinx-exercise adds its own parentheses)"
+            )
+        if first.removeprefix("*Difficulty:* ") not in DIFFICULTIES or not first.startswith(
+            "*Difficulty:* "
+        ):
+            problems.append(
+                f"{name}: exercise {title!r} must start its text with a line "
+                f"`*Difficulty:* <one of {', '.join(DIFFICULTIES)}>`, got {first[:40]!r}"
+            )
+    return problems
 
 
 def setup_cell_problems(name: str, cells: list) -> list[str]:
@@ -348,6 +386,7 @@ def problems_of(md_path: Path, ipynb_path: Path) -> list[str]:
         problems.append(f"{name}: .ipynb carries volatile metadata (make execute NB={name}.md)")
     code = [c for c in stored.cells if c.cell_type == "code"]
     problems += setup_cell_problems(name, stored.cells)
+    problems += exercise_problems(name, stored.cells)
     counts = [c.execution_count for c in code]
     if counts != list(range(1, len(code) + 1)):
         problems.append(
