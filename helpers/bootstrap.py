@@ -56,7 +56,7 @@ _REQUIREMENT = re.compile(
     r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?"
     r"\s*(?P<spec>[^;]*?)\s*(?:;\s*(?P<marker>.*))?$"
 )
-_EXTRA_MARKER = re.compile(r"""^extra\s*==\s*["']([^"']+)["']$""")
+_EXTRA_CLAUSE = re.compile(r"""\(?\s*extra\s*==\s*["'](?P<extra>[^"']+)["']\s*\)?""")
 #: A version pip accepts in a ``==`` constraint (PEP 440, with a local part).
 _VERSION = re.compile(r"^[0-9][0-9A-Za-z.+!_-]*$")
 
@@ -85,7 +85,11 @@ class Requirement(NamedTuple):
 
 
 def parse_requirement(line: str) -> Requirement:
-    """Parse one requirement string (PEP 508 subset: name, extras, version, ``extra ==`` marker).
+    """Parse one requirement string (PEP 508: name, extras, version, marker).
+
+    An ``extra == "..."`` clause of the marker names the group the requirement
+    belongs to; any other marker (``python_version < "3.13"``) stays in the
+    text, for pip to evaluate.
 
     Parameters
     ----------
@@ -95,12 +99,12 @@ def parse_requirement(line: str) -> Requirement:
     Returns
     -------
     Requirement
-        Normalised name, the requirement without its marker, and its extra.
+        Normalised name, the requirement as pip takes it, and its extra.
 
     Raises
     ------
     ValueError
-        If ``line`` is not a requirement, or has a marker other than ``extra == "..."``.
+        If ``line`` does not start with a distribution name.
 
     Examples
     --------
@@ -108,20 +112,22 @@ def parse_requirement(line: str) -> Requirement:
     Requirement(name='jax', text='jax[cpu]==0.10.2', extra='cnn')
     >>> parse_requirement("scikit_learn == 1.9.*").text
     'scikit_learn==1.9.*'
+    >>> parse_requirement('tomli>=2; python_version < "3.11" and extra == "dev"')
+    Requirement(name='tomli', text='tomli>=2; python_version < "3.11"', extra='dev')
     """
     match = _REQUIREMENT.match(line)
     if not match:
         raise ValueError(f"parse_requirement: line must be a requirement, got {line!r}")
-    extra = None
-    if match["marker"]:
-        marker = _EXTRA_MARKER.match(match["marker"].strip())
-        if not marker:
-            raise ValueError(
-                f"parse_requirement: only `extra == '...'` markers are understood, got {line!r}"
-            )
-        extra = marker.group(1)
     extras = f"[{match['extras']}]" if match["extras"] else ""
     text = f"{match['name']}{extras}{match['spec'].replace(' ', '')}"
+    extra, marker = None, (match["marker"] or "").strip()
+    clause = _EXTRA_CLAUSE.search(marker)
+    if clause:
+        extra = clause.group("extra")
+        marker = _EXTRA_CLAUSE.sub("", marker)
+        marker = re.sub(r"^\s*and\s+|\s+and\s*$", "", marker).strip()
+    if marker:
+        text = f"{text}; {marker}"
     return Requirement(_canonical(match["name"]), text, extra)
 
 
