@@ -212,6 +212,7 @@ def expected_failed_checks(estimator: OnSequences) -> dict[str, str]:
     return failed
 
 
+@pytest.mark.slow  # about 200 checks, a minute of CPU: make test-fast keeps the data-free ones
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(_adapted(cnn=False), expected_failed_checks=expected_failed_checks)
 def test_sklearn_checks_on_sequences(estimator, check):
