@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from helpers import datasets
-from helpers.datasets import TEMPLATE_SETTINGS
+from helpers.coursework.settings import TEMPLATE_SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "bench_report_results.csv"
@@ -79,10 +79,12 @@ def worker(spec: dict) -> dict:
     from threadpoolctl import threadpool_limits
 
     wall, cpu = time.perf_counter(), time.process_time()
-    from helpers.report import run_coursework_report
+    from helpers.coursework.pipeline import run_coursework_report
+    from helpers.data.table import TableSpec
 
     with threadpool_limits(1):
-        report = run_coursework_report(spec["path"], output_dir=spec["out"], **spec["settings"])
+        table_spec = TableSpec(**spec["settings"])
+        report = run_coursework_report(spec["path"], table_spec, output_dir=spec["out"])
     best = report.cv.best_model
     return {
         "file": spec["label"],
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                     "label": name,
                     "path": str(path),
                     "out": str(folder / "out"),
-                    "settings": settings,
+                    "settings": settings.as_dict(),
                 }
                 rows.append(run(spec))
                 print(rows[-1], flush=True)

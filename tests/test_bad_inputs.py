@@ -31,6 +31,11 @@ from helpers import datasets, encoding, evaluation, interpret, io
 from helpers import report as coursework
 
 
+def exact(message: str) -> str:
+    """A regular expression matching ``message`` and nothing else."""
+    return f"^{re.escape(message)}$"
+
+
 def assert_accounted(raw: pd.DataFrame, clean: pd.DataFrame, report: io.QCReport) -> None:
     """Every input row is either kept or listed, with a reason, in the report."""
     assert report.n_input == len(raw)
@@ -766,7 +771,7 @@ def test_loaders_reject_a_corrupted_cached_file_without_downloading(
 FASTA3 = ">s1\nACGT\n>s2\nGGCA\n>s3\nTTAA\n"
 
 
-def _load_with_targets(write, targets: str | bytes, fasta: str = FASTA3) -> pd.DataFrame:
+def _load_with_targets(write, targets: str | bytes, fasta: str = FASTA3):
     return coursework.load_table(
         write("seqs.fa", fasta), targets_path=write("targets.csv", targets)
     )
@@ -815,26 +820,32 @@ def test_load_table_infinite_target_raises(write):
 def test_load_table_unmatched_ids_are_counted_and_qc_drops_them(write):
     table = _load_with_targets(write, "id,expression\ns1,1\ns3,3\nzz,4\n")
     assert table["id"].tolist() == ["s1", "s2", "s3"]
-    assert table.attrs["targets_without_sequence"] == 1
-    clean, qc = coursework.quality_control(table, cv=1, min_per_fold=1)
-    assert qc.dropped["id"].tolist() == ["s2"]
-    assert qc.dropped["reason"].tolist() == ["missing target"]
-    assert_accounted(table, clean, qc)
+    assert table.provenance.targets_without_sequence == 1
+    clean = coursework.quality_control(table, cv=1, min_per_fold=1)
+    assert clean.qc.dropped["id"].tolist() == ["s2"]
+    assert clean.qc.dropped["reason"].tolist() == ["missing target"]
+    assert_accounted(table.frame, clean.frame, clean.qc)
 
 
 def test_load_table_duplicate_fasta_ids_are_dropped_by_qc_with_a_reason(write):
     fasta = ">s1\nACGT\n>s1\nGGCA\n>s3\nTTAA\n>s4\nCCGG\n"
     table = _load_with_targets(write, "id,expression\ns1,1\ns3,3\ns4,4\n", fasta=fasta)
-    clean, qc = coursework.quality_control(table, cv=1, min_per_fold=1)
+    clean = coursework.quality_control(table, cv=1, min_per_fold=1)
     assert clean["id"].tolist() == ["s3", "s4"]
-    assert qc.counts()["conflicting duplicate id"] == 2
-    assert_accounted(table, clean, qc)
+    assert clean.qc.counts()["conflicting duplicate id"] == 2
+    assert_accounted(table.frame, clean.frame, clean.qc)
 
 
 def test_load_table_log10_of_zero_names_the_id(write):
     path = write("mine.csv", "id,sequence,expression\nA1,ACGT,10\nA2,GGCA,0\n")
-    with pytest.raises(ValueError, match=r"mine\.csv.*positive.*'A2'"):
-        coursework.load_table(path, log10_target=True)
+    message = (
+        f"{path}: column 'expression' must be above 0 for target_transform='log10', but "
+        "row 1 (id 'A2') holds 0.0. Set a pseudocount in the "
+        "settings (pseudocount=1 for counts), which is added before the transform, or set "
+        "no transform."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        coursework.load_table(path, target_transform="log10")
 
 
 def test_quality_control_too_few_rows_or_constant_target_raise():

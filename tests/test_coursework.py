@@ -119,7 +119,7 @@ def test_user_csv_with_other_column_names(tmp_path, promoters):
         id_col="Promoter name",
         sequence_col="DNA",
         target_col="Activity (a.u.)",
-        log10_target=True,
+        target_transform="log10",
         output_dir=out,
         n_folds=3,
         max_iter=20,
@@ -136,7 +136,7 @@ def test_user_csv_with_other_column_names(tmp_path, promoters):
     np.testing.assert_allclose(
         report.data["target"].to_numpy(), subset["expression"].to_numpy(), atol=1e-4
     )
-    assert report.data.attrs["target_name"] == "log10 Activity (a.u.)"
+    assert report.data.provenance.target_name == "log10(Activity (a.u.))"
     _check_written(report, out)
     assert pd.read_csv(report.paths["dropped_csv"])["reason"].tolist() == [
         "exact duplicate row",
@@ -160,10 +160,10 @@ def test_fasta_with_a_targets_table(tmp_path, promoters):
         fasta, id_col="name", target_col="value", targets_path=tmp_path / "values.tsv"
     )
     assert table["id"].tolist() == subset["id"].tolist()
-    assert table.attrs["targets_without_sequence"] == 1
+    assert table.provenance.targets_without_sequence == 1
     assert np.isnan(table["target"].iloc[0])
-    clean, qc = quality_control(table, cv=3)
-    assert qc.counts()["missing target"] == 1
+    clean = quality_control(table, cv=3)
+    assert clean.qc.counts()["missing target"] == 1
     assert len(clean) == 119
 
 
@@ -217,12 +217,17 @@ GOOD_HEADER = "name,seq,tpm\n"
         ),
         (
             GOOD_HEADER + "A1,ACGT,10\nA2,ACGA,0\n",
-            {"log10_target": True},
+            {"target_transform": "log10"},
             ValueError,
-            r"needs positive values.*id 'A2' is 0",
+            r"'tpm' must be above 0 for target_transform='log10', but row 1 \(id 'A2'\) holds 0",
         ),
         ("", {}, ValueError, r"is empty"),
-        (GOOD_HEADER + "A1,ACGT,1\n", {"fmt": "xlsx"}, ValueError, r"fmt must be 'table'"),
+        (
+            GOOD_HEADER + "A1,ACGT,1\n",
+            {"fmt": "xlsx"},
+            ValueError,
+            r"TableSpec: fmt must be 'table'",
+        ),
         (
             GOOD_HEADER + "A1,ACGT,1\n",
             {"fmt": "fasta"},

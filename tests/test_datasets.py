@@ -20,6 +20,7 @@ import pooch
 import pytest
 
 from helpers import datasets
+from helpers.data import registry
 from helpers.datasets import (
     ENV_VAR,
     REGISTRY,
@@ -33,6 +34,11 @@ from helpers.datasets import (
     file_sha256,
     missing_files,
 )
+
+
+def exact(message: str) -> str:
+    """A regular expression matching ``message`` and nothing else."""
+    return f"^{re.escape(message)}$"
 
 
 def shipped(name: str) -> Path:
@@ -189,7 +195,7 @@ def test_override_folder_without_the_file_falls_back_to_the_shipped_copy(
 
 @needs(NATIVE)
 def test_refreshed_copy_in_the_download_cache_is_found(tmp_path, monkeypatch, no_downloads):
-    monkeypatch.setattr(datasets, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path / "shipped")
     monkeypatch.setattr(pooch, "os_cache", lambda project: tmp_path / "cache")
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / NATIVE).write_bytes(gzip.decompress(shipped(NATIVE).read_bytes()))
@@ -235,7 +241,7 @@ def test_truncated_copy_fails_hash_check(tmp_path, no_downloads):
 @needs(NATIVE)
 def test_corrupted_shipped_copy_is_reported(tmp_path, monkeypatch, no_downloads, damage):
     (tmp_path / f"{NATIVE}.gz").write_bytes(damage(shipped(NATIVE).read_bytes()))
-    monkeypatch.setattr(datasets, "SHIPPED_DIR", tmp_path)
+    monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path)
     with pytest.raises(DatasetHashError, match=re.escape(NATIVE)) as info:
         datasets.load_vaishnav2022_native()
     assert "git checkout -- data/real" in str(info.value)
@@ -264,7 +270,7 @@ def test_every_loader_works_offline_from_the_shipped_copies(no_downloads):
 
 
 def test_missing_files_give_one_short_error_naming_all_of_them(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path / "shipped")
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "cache"))
     with pytest.raises(DatasetUnavailableError) as info:
         datasets.load_lafleur2022()
@@ -291,7 +297,7 @@ DREAM = "dream2022_demo_train.txt"
 
 
 def test_corrupted_download_fails_hash_check(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path / "shipped")
     _serve(monkeypatch, lambda url: b"not the real file\n")
     with pytest.raises(DatasetHashError, match=REGISTRY[DREAM].sha256):
         fetch(DREAM, directory=tmp_path)
@@ -300,7 +306,7 @@ def test_corrupted_download_fails_hash_check(tmp_path, monkeypatch):
 
 @needs(DREAM)
 def test_mirror_is_used_when_the_source_fails(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path / "shipped")
     content = gzip.decompress(shipped(DREAM).read_bytes())
 
     def serve(url):
@@ -354,8 +360,8 @@ def test_every_loader_returns_the_core_schema_and_a_qc_report(loader, alphabet):
     assert isinstance(frame.index, pd.RangeIndex)
     qc = frame.attrs["qc"]
     assert isinstance(qc, DatasetQC)
-    assert qc.n_read == qc.n_kept == len(frame) and qc.n_dropped == 0
-    assert qc.sha256 == REGISTRY[qc.file].sha256
+    assert qc.n_input == qc.n_output == len(frame) and qc.n_dropped == 0
+    assert qc.sha256 == REGISTRY[qc.source].sha256
     summary = qc.summary()
     assert summary.iloc[-1].tolist() == ["kept", "rows kept", len(frame)]
 
@@ -464,7 +470,7 @@ def _install_fake(monkeypatch, tmp_path, name: str, content: str) -> None:
     (tmp_path / name).write_text(content)
     fake = dict(REGISTRY)
     fake[name] = datasets.RemoteFile(REGISTRY[name].url, file_sha256(tmp_path / name))
-    monkeypatch.setattr(datasets, "REGISTRY", fake)
+    monkeypatch.setattr(registry, "REGISTRY", fake)
 
 
 def test_bad_character_names_file_and_character(tmp_path, monkeypatch):
@@ -490,7 +496,13 @@ def test_missing_sequence_is_reported(tmp_path, monkeypatch):
 def test_non_finite_number_is_reported(tmp_path, monkeypatch):
     content = ",sequence,Measured Expression,Predicted Expression\n0,ACGT,1.0,2.0\n1,ACGA,1.0,inf\n"
     _install_fake(monkeypatch, tmp_path, NATIVE, content)
-    with pytest.raises(ValueError, match=r"'predicted_published'.*data row 1"):
+    message = (
+        f"{tmp_path / NATIVE}: column 'predicted_published' must hold finite numbers, but "
+        "row 1 (id 1) holds inf, which is infinite. An infinite measurement is often the "
+        "log of 0: leave the cell empty for a missing measurement, or log-transform with a "
+        "pseudocount, log10(x + c)."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
         datasets.load_vaishnav2022_native(tmp_path)
 
 

@@ -26,6 +26,11 @@ from helpers.paths import data_path
 CSV = "id,sequence,rep1,expression\nP1,ACGT,1.5,0.2\nP2,GGCA,2.0,\nP3,TTAA,NA,0.1\n"
 
 
+def exact(message: str) -> str:
+    """A regular expression matching ``message`` and nothing else."""
+    return f"^{re.escape(message)}$"
+
+
 # --- read_sequences_csv ------------------------------------------------------
 
 
@@ -134,10 +139,12 @@ def test_csv_quoted_header_names_are_compared_unquoted(write):
 def test_csv_infinite_target_names_file_row_id_column_value(write, value):
     path = write("i.csv", f"id,sequence,rep1\nP1,ACGT,1\nP2,ACGA,{value}\nP3,GG,-inf\n")
     message = (
-        rf"i\.csv: column 'rep1' must hold finite numbers, but row 1 \(id 'P2'\) "
-        rf"holds '{value}', which is infinite \(2 such cells.*log10\(x \+ c\)"
+        f"{path}: column 'rep1' must hold finite numbers, but row 1 (id 'P2') holds "
+        f"'{value}', which is infinite (2 such cells in this column). An infinite measurement "
+        "is often the log of 0: leave the cell empty for a missing measurement, or "
+        "log-transform with a pseudocount, log10(x + c)."
     )
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=exact(message)):
         read_sequences_csv(path)
 
 
@@ -425,14 +432,28 @@ def test_clean_bad_arguments(messy, kwargs, match):
         clean_sequences(messy, **kwargs)
 
 
+TEXT_ADVICE = (
+    "Convert the column with pd.to_numeric, deciding what each non-number means "
+    "(or read the file with read_sequences_csv)."
+)
+
+
 @pytest.mark.parametrize(
-    "values",
-    [["1.0", "NA", "x"], [1.0, "x", 2.0], pd.Series([1.0, 2.0, 3.0]).astype(str)],
+    ("values", "first"),
+    [
+        (["1.0", "NA", "x"], "row 1 (id 'b') holds 'NA' (2 such cells in this column)"),
+        ([1.0, "x", 2.0], "row 1 (id 'b') holds 'x'"),
+        (
+            pd.Series([1.0, 2.0, 3.0]).astype(str),
+            "row 0 (id 'a') holds '1.0' (3 such cells in this column)",
+        ),
+    ],
     ids=["strings", "mixed", "numbers-as-text"],
 )
-def test_clean_text_target_column_raises_naming_column_and_value(values):
+def test_clean_text_target_column_raises_naming_column_and_value(values, first):
     raw = pd.DataFrame({"id": ["a", "b", "c"], "sequence": ["ACGT"] * 3, "y": values})
-    with pytest.raises(ValueError, match=r"target column 'y' must be numeric, but its dtype is"):
+    message = f"clean_sequences: column 'y' must hold numbers, but {first}. {TEXT_ADVICE}"
+    with pytest.raises(ValueError, match=exact(message)):
         clean_sequences(raw, target_cols=["y"])
     # without target_cols, a text column is not a target and is kept as it is
     assert clean_sequences(raw)[0]["y"].tolist() == list(values)
@@ -448,10 +469,13 @@ def test_clean_infinite_target_raises_naming_column_row_and_id():
     raw = pd.DataFrame(
         {"id": ["a", "b", "c"], "sequence": ["ACGT"] * 3, "y": [1.0, -np.inf, np.inf]}
     )
-    with pytest.raises(
-        ValueError,
-        match=r"target column 'y' holds 2 infinite value\(s\), the first -inf in row 1 \(id 'b'\)",
-    ):
+    message = (
+        "clean_sequences: column 'y' must hold finite numbers, but row 1 (id 'b') holds -inf, "
+        "which is infinite (2 such cells in this column). An infinite measurement is often "
+        "the log of 0: leave the cell empty for a missing measurement, or log-transform with "
+        "a pseudocount, log10(x + c)."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
         clean_sequences(raw)
 
 

@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 
 from helpers import datasets
+from helpers.data.read import read_text_table
+from helpers.data.table import TableSpec
 from helpers.datasets import TEMPLATE_SETTINGS
 from helpers.io import load_table, quality_control, read_table
 from helpers.models import (
@@ -76,8 +78,8 @@ def test_separator_is_sniffed(tmp_path, sep, expected):
     rows = ["name", "value", "note"], ["a1", "1.5", "x"], ["a2", "2", "y"], ["a3", "3", "z"]
     path = tmp_path / "t.txt"
     path.write_text("\n".join(sep.join(r) for r in rows) + "\n")
-    table = read_table(path)
-    assert table.attrs["sep"] == expected
+    table, used = read_text_table(path)
+    assert used == expected
     assert table.columns.tolist() == ["name", "value", "note"]
     assert table["value"].tolist() == ["1.5", "2", "3"]
 
@@ -113,9 +115,9 @@ def test_whitespace_targets_with_replicates_and_fasta(tmp_path):
         replicate_cols=replicates,
         target_transform="log10",
     )
-    assert table.attrs["targets_sep"] == r"\s+"
-    assert table.attrs["targets_without_sequence"] == 1
-    assert table.attrs["sequences_without_target"] == 0
+    assert table.provenance.targets_sep == r"\s+"
+    assert table.provenance.targets_without_sequence == 1
+    assert table.provenance.sequences_without_target == 0
     expected = np.log10(lib[["rep1", "rep2", "rep3"]].mean(axis=1))
     np.testing.assert_allclose(table["target"], expected, atol=1e-4)
 
@@ -146,33 +148,19 @@ def test_whitespace_targets_with_replicates_and_fasta(tmp_path):
         )
 
 
-@pytest.mark.parametrize(
-    "content",
-    ["p1\tACGTACGT\np2\tGGCAGGCA\np3\tTTTTAAAA\n", ">p1\tACGTACGT\n>p2\tGGCAGGCA\n>p3\tTTAA\n"],
-    ids=["name-tab-sequence", "headers-only"],
-)
-def test_table_given_as_fasta_is_refused(tmp_path, content):
+def test_table_given_as_fasta_is_refused(tmp_path):
     """Failure: name<TAB>sequence read as FASTA gave empty sequences, no warning."""
     path = tmp_path / "mine.fasta"
-    path.write_text(content)
+    path.write_text("p1\tACGTACGT\np2\tGGCAGGCA\np3\tTTTTAAAA\n")
     (tmp_path / "t.csv").write_text("id,expression\np1,1\np2,2\np3,3\n")
     with pytest.raises(ValueError, match=r"(?s)mine\.fasta is not .*FASTA.*fmt='table'"):
         load_table(path, targets_path=tmp_path / "t.csv")
     # read as a table it works
-    table = (
-        load_table(
-            path,
-            fmt="table",
-            header=False,
-            id_col=0,
-            sequence_col=1,
-            targets_path=tmp_path / "t.csv",
-        )
-        if not content.startswith(">")
-        else None
+    spec = TableSpec(
+        fmt="table", header=False, id_col=0, sequence_col=1, targets_path=tmp_path / "t.csv"
     )
-    if table is not None:
-        assert table["sequence"].tolist() == ["ACGTACGT", "GGCAGGCA", "TTTTAAAA"]
+    table = load_table(path, spec)
+    assert table["sequence"].tolist() == ["ACGTACGT", "GGCAGGCA", "TTTTAAAA"]
 
 
 def test_fasta_given_as_a_table_is_refused(tmp_path):
@@ -213,8 +201,8 @@ def test_headerless_positions_and_lowercase(tmp_path):
         )
     )
     table = load_table(path, header=False, id_col=None, sequence_col=0, target_col=1)
-    clean, qc = quality_control(table, cv=3)
-    assert qc.modified["upper-cased"] == 60
+    clean = quality_control(table, cv=3)
+    assert clean.qc.modified["upper-cased"] == 60
     assert clean["sequence"].iloc[0] == lib["sequence"].iloc[0]
     with pytest.raises(ValueError, match=r"2 column\(s\).*target_col=5"):
         load_table(path, header=False, id_col=None, sequence_col=0, target_col=5)
@@ -230,10 +218,10 @@ def test_two_tables_joined_on_a_key(tmp_path):
         seqs, id_col="name", targets_path=values, join_key="promoter", target_col="rep1"
     )
     assert len(table) == 90
-    assert table.attrs["sequences_without_target"] == 5  # p0..p4
-    assert table.attrs["targets_without_sequence"] == 10  # p90..p99
-    clean, qc = quality_control(table, cv=3)
-    assert qc.counts()["missing target"] == 5
+    assert table.provenance.sequences_without_target == 5  # p0..p4
+    assert table.provenance.targets_without_sequence == 10  # p90..p99
+    clean = quality_control(table, cv=3)
+    assert clean.qc.counts()["missing target"] == 5
     with pytest.raises(ValueError, match=r"no id column.*cannot be matched"):
         load_table(seqs, id_col=None, targets_path=values, join_key="promoter", target_col="rep1")
 
@@ -427,22 +415,22 @@ def test_template_runs_on_published_file(tmp_path, name):
         subsample=600,
         n_folds=3,
         max_iter=20,
-        **TEMPLATE_SETTINGS[name],
+        spec=TEMPLATE_SETTINGS[name],
     )
     assert report.qc.n_output >= 550
     assert report.cv.best_model != "mean baseline"
     assert report.metrics.loc[report.cv.best_model, "r2_pooled"] > 0.05
     assert report.cv.plan.table["n_test"].sum() == report.qc.n_output
     assert report.paths["report_md"].is_file()
-    attrs = report.data.attrs
+    provenance = report.data.provenance
     if name.startswith("lafleur"):
-        assert not attrs["higher_is_stronger"]
+        assert not provenance.spec.higher_is_stronger
     if name == "lafleur2022_validation_yu2021.csv":  # one similarity group at 0.5
         assert "gave 1 group(s)" in " ".join(report.cv.plan.notes)
     if name == "lafleur2022_validation_lagator2022_36n.csv":  # lowercase
         assert report.qc.modified["upper-cased"] == report.qc.n_input
     if name in ("dream2022_demo_train.txt", "vaishnav2022_native_complex.csv"):
-        assert attrs["ids_generated"]
+        assert provenance.ids_generated
     if name == "dream2022_demo_train.txt":  # N in sequences, lengths vary
         assert "sequence lengths vary" in report.notes["one_hot"]
 
@@ -461,3 +449,154 @@ def test_chapter_exercises_never_touch_the_users_file():
         code = re.sub(r'"[^"\n]*"', '""', cell)  # names inside strings are just words
         for name in ("INPUT_PATH", "clean", "table", "cv", "plan", "qc"):
             assert not re.search(rf"(?<![\w.]){name}\b", code), (name, cell[:60])
+
+
+# ---------------------------------------------------------------------------
+# issue 21: the four your-own-data cases, through chapter 09's settings cell alone
+# ---------------------------------------------------------------------------
+
+
+def _chapter_settings(input_path: Path, **changes) -> tuple[Path, TableSpec]:
+    """Run chapter 09's settings cell as written; return its INPUT_PATH and SPEC, changed.
+
+    ``input_path`` replaces the embedded file and ``changes`` are settings of the
+    cell's ``TableSpec``: what a reader edits, and nothing else.
+    """
+    from helpers.paths import data_path
+
+    text = (REPO / "chapters" / "09_your_own_data.md").read_text()
+    section = text.split("## Settings: the only cell you change", 1)[1].split("## Step 1")[0]
+    cell = section.split("```{code-cell}\n", 1)[1].split("```", 1)[0]
+    namespace = {"data_path": data_path, "Path": Path, "TableSpec": TableSpec}
+    exec(cell, namespace)
+    assert isinstance(namespace["SPEC"], TableSpec)
+    return input_path, namespace["SPEC"].replace(**changes)
+
+
+def _write_library(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_case_one_line_records_are_read_with_every_format_setting(tmp_path):
+    """Failure: '>name<TAB>sequence' lines could not be read with any setting (issue 21)."""
+    lib = _library(60)
+    path = tmp_path / "library.txt"
+    path.write_text(
+        "".join(f">{n}\t{s}\n" for n, s in zip(lib["name"], lib["sequence"], strict=True))
+    )
+    targets = _write_library(tmp_path / "values.csv", lib[["name", "rep1"]])
+    common = {
+        "id_col": "name",
+        "target_col": "rep1",
+        "replicate_cols": [],
+        "targets_path": targets,
+    }
+    for changes in (
+        {},  # sniffed from the content
+        {"fmt": "fasta"},  # set: wins
+        {"fmt": "table", "header": False, "id_col": 0, "sequence_col": 1, "join_key": "name"},
+    ):
+        table = load_table(*_chapter_settings(path, **(common | changes)))
+        assert table["id"].tolist() == lib["name"].tolist()
+        assert table["sequence"].tolist() == lib["sequence"].tolist()
+        assert table["target"].tolist() == pytest.approx(np.log10(lib["rep1"]).tolist())
+        assert "one-line '>name<TAB>sequence' records" in table.provenance.layout
+
+
+def test_case_a_set_format_wins_over_the_file_name(tmp_path):
+    """An explicit fmt='table' was ignored for a '.fasta' name (issue 21)."""
+    path = tmp_path / "mine.fasta"
+    path.write_text("name,sequence,tpm\np1,ACGT,1\np2,GGCA,2\n")
+    table = load_table(path, TableSpec(fmt="table", id_col="name", target_col="tpm"))
+    assert table["sequence"].tolist() == ["ACGT", "GGCA"]
+
+
+def test_case_both_orientations_are_detected_and_oriented(tmp_path):
+    """Failure: a library with half its rows reverse-complemented was not detected (issue 21)."""
+    from helpers.coursework.report import report_limits  # noqa: F401 - the report says it too
+    from helpers.data.clean import ORIENTATION_FLAG
+    from helpers.sequences import reverse_complement
+
+    lib = _library(120, length=50, seed=3)
+    left, right = "GCTAGCAATTCCGATC", "GGATCCTTACGACTGA"
+    forward = [left + s + right for s in lib["sequence"]]
+    written = [reverse_complement(s) if i % 3 == 0 else s for i, s in enumerate(forward)]
+    path = _write_library(tmp_path / "both.csv", lib.assign(sequence=written))
+
+    as_is = quality_control(load_table(*_chapter_settings(path, id_col="name")), cv=3)
+    assert as_is.qc.flagged[ORIENTATION_FLAG] == 40
+    assert as_is["sequence"].tolist() == written
+
+    oriented = quality_control(
+        load_table(*_chapter_settings(path, id_col="name", orient=True)), cv=3
+    )
+    assert oriented.qc.modified["reverse-complemented to the library's orientation"] == 40
+    assert ORIENTATION_FLAG not in oriented.qc.flagged
+    assert oriented["sequence"].tolist() == forward
+
+
+def test_case_orientation_is_not_claimed_without_constant_flanks():
+    from helpers.data.orient import detect_orientation
+
+    assert detect_orientation(_library(200)["sequence"].tolist()) is None
+
+
+def test_case_replicates_with_zeros_take_a_pseudocount(tmp_path):
+    """Failure: zeros lost the ceiling with advice no setting could carry out (issue 21)."""
+    from helpers.coursework.pipeline import compute_noise_ceiling
+
+    lib = _library(90)
+    counts = np.round(lib[["rep1", "rep2", "rep3"]] * 10).astype(int)
+    assert (counts > 0).all().all()
+    counts.iloc[7, 1] = 0  # p7, rep2
+    counts.iloc[11, 2] = 0
+    path = _write_library(tmp_path / "counts.csv", lib[["name", "sequence"]].join(counts))
+
+    table = quality_control(load_table(*_chapter_settings(path, id_col="name")), cv=3)
+    ceiling, note = compute_noise_ceiling(table)
+    assert ceiling is None
+    assert note == (
+        "The noise ceiling could not be computed: the log10 transform needs replicate values "
+        "above 0, but id 'p7' has 0 in column 'rep2' (2 such value(s)). Set a pseudocount in "
+        "the settings (pseudocount=1 for counts) to add before the transform."
+    )
+
+    table = quality_control(
+        load_table(*_chapter_settings(path, id_col="name", pseudocount=1)), cv=3
+    )
+    ceiling, note = compute_noise_ceiling(table)
+    assert ceiling is not None and 0 < ceiling.r2 <= 1
+    mean = counts.mean(axis=1).to_numpy()
+    np.testing.assert_allclose(table["target"].to_numpy(), np.log10(mean + 1))
+    assert table.provenance.target_name == "log10(mean of rep1, rep2, rep3 + 1)"
+
+
+def test_case_designed_backgrounds_are_named_leave_one_background_out(tmp_path):
+    """Failure: 8 backgrounds as similarity groups made every fold 'odd', unexplained."""
+    from helpers.coursework.folds import plan_folds
+
+    rng = np.random.default_rng(5)
+    backgrounds = ["".join(rng.choice(list("ACGT"), 80)) for _ in range(8)]
+    rows = []
+    for b, background in enumerate(backgrounds):
+        for j in range(30):
+            seq = list(background)
+            for position in rng.choice(80, 2, replace=False):
+                seq[position] = "ACGT"[("ACGT".index(seq[position]) + 1) % 4]
+            rows.append((f"b{b}v{j}", "".join(seq), 1.0 + b + rng.normal(0, 0.1)))
+    path = _write_library(
+        tmp_path / "designed.csv", pd.DataFrame(rows, columns=["name", "sequence", "value"])
+    )
+    settings = {"id_col": "name", "target_col": "value", "replicate_cols": []}
+    table = quality_control(load_table(*_chapter_settings(path, **settings)), cv=5)
+    plan = plan_folds(table["sequence"].tolist(), table["target"].to_numpy(), n_folds=5)
+    assert plan.method == "similarity groups"
+    assert plan.notes[-1] == (
+        "The 8 similarity groups are few and large, as in a designed library built on 8 "
+        "backgrounds: each fold holds 1 to 2 whole groups, so this cross-validation amounts "
+        "to leave-one-background-out. Every score is for a background the model never saw, "
+        "which is harder than predicting new variants of backgrounds it has seen; a fold "
+        "made of one group is expected here, not odd."
+    )
+    assert not plan.table["flag"].str.contains("one group").any()

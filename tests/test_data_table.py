@@ -1,0 +1,198 @@
+"""Tests of the table contract (helpers.data.table) and of orientation (helpers.data.orient).
+
+TableSpec validates its settings with one message format; SequenceTable carries
+the frame, its provenance and one QCReport (nothing in ``DataFrame.attrs``);
+bad_cell_error is the one message for a bad cell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import datasets, io
+from helpers.coursework.settings import TEMPLATE_SETTINGS
+from helpers.data.load import load_table
+from helpers.data.orient import detect_orientation
+from helpers.data.read import one_line_records
+from helpers.data.table import (
+    QCReport,
+    SequenceTable,
+    TableSpec,
+    bad_cell_error,
+    check_finite_numbers,
+)
+from helpers.sequences import reverse_complement
+
+
+def exact(message: str) -> str:
+    """A regular expression matching ``message`` and nothing else."""
+    return f"^{re.escape(message)}$"
+
+
+# --- TableSpec -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"fmt": "xlsx"},
+            "TableSpec: fmt must be 'table' (or 'csv': any delimited text table), 'fasta' or "
+            "None (guess from the file), got 'xlsx'.",
+        ),
+        (
+            {"target_transform": "log"},
+            "TableSpec: target_transform must be one of ['ln', 'log10', 'log2'] or None, got "
+            "'log'.",
+        ),
+        ({"header": "no"}, "TableSpec: header must be True or False, got 'no'."),
+        ({"orient": 1}, "TableSpec: orient must be True or False, got 1."),
+        (
+            {"replicate_cols": ["r1"]},
+            "TableSpec: replicate_cols names one column ('r1'); replicates are two or more "
+            "measurements of the same sequence.",
+        ),
+        (
+            {"target_col": None},
+            "TableSpec: target_col is None but no replicate_cols are given: name the "
+            "measurement column, or the replicate columns whose mean is the target.",
+        ),
+        ({"pseudocount": -1}, "TableSpec: pseudocount must be a number >= 0, got -1."),
+        (
+            {"pseudocount": 1},
+            "TableSpec: pseudocount=1 is added before a log transform, but target_transform "
+            "is None: set both, or neither.",
+        ),
+    ],
+)
+def test_table_spec_refuses_bad_settings_with_one_message_format(settings, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        TableSpec(**settings)
+
+
+def test_table_spec_is_one_object_everywhere():
+    spec = TableSpec(replicate_cols=["a", "b"], target_col=None)
+    assert spec.replicate_cols == ("a", "b")  # stored as a tuple: hashable, frozen
+    assert TableSpec(**spec.as_dict()) == spec
+    json.dumps(spec.as_dict())  # a benchmark passes it to a fresh process
+    assert io.TableSpec is TableSpec
+    assert datasets.TEMPLATE_SETTINGS is TEMPLATE_SETTINGS
+    assert all(isinstance(s, TableSpec) for s in TEMPLATE_SETTINGS.values())
+
+
+def test_transform_adds_the_pseudocount_first():
+    spec = TableSpec(target_transform="log10", pseudocount=1)
+    np.testing.assert_allclose(spec.transform(np.array([0.0, 9.0])), [0.0, 1.0])
+    np.testing.assert_allclose(TableSpec().transform(np.array([3.0])), [3.0])
+
+
+def test_load_table_takes_a_spec_or_keywords(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("name,seq,v\na,ACGT,1\nb,GGCA,2\n")
+    spec = TableSpec(id_col="name", sequence_col="seq", target_col="v")
+    by_spec = load_table(path, spec)
+    by_keywords = load_table(path, id_col="name", sequence_col="seq", target_col="v")
+    pd.testing.assert_frame_equal(by_spec.frame, by_keywords.frame)
+    assert by_spec.provenance == by_keywords.provenance
+    assert load_table(path, spec, target_transform="log10")["target"].tolist() == [0.0, np.log10(2)]
+    assert not by_spec.frame.attrs  # nothing travels in attrs
+
+
+# --- SequenceTable and QCReport -----------------------------------------------
+
+
+def test_sequence_table_subsample_keeps_provenance():
+    frame = pd.DataFrame({"id": list("abcdef"), "sequence": ["ACGT"] * 6, "target": range(6)})
+    table = SequenceTable.from_frame(frame)
+    part = table.subsample(3, random_state=0)
+    assert len(part) == 3 and part.provenance is table.provenance
+    assert part["id"].tolist() == sorted(part["id"].tolist())  # file order
+    assert table.subsample(10) is table
+    with pytest.raises(
+        ValueError,
+        match=exact(
+            "SequenceTable: frame must have columns 'id', 'sequence' and 'target'; missing "
+            "['target'], found ['id', 'sequence']."
+        ),
+    ):
+        SequenceTable.from_frame(frame[["id", "sequence"]])
+
+
+def test_one_qc_report_for_files_tables_and_published_loaders():
+    assert datasets.DatasetQC is QCReport is io.QCReport
+    earlier = QCReport(5, modified={"id generated (no id column)": 5})
+    later = QCReport(5, flagged={"x": 1}).including(earlier)
+    assert later.modified == {"id generated (no id column)": 5} and later.flagged == {"x": 1}
+    assert repr(QCReport(3, source="f.csv")) == "QCReport(f.csv: 3 rows in, 3 kept, 0 dropped)"
+    summary = QCReport(2).summary()
+    assert summary.iloc[-1].tolist() == ["kept", "rows kept", 2]
+
+
+# --- the one bad-cell message ----------------------------------------------------
+
+
+def test_bad_cell_error_names_file_column_row_id_value_and_what_to_do():
+    error = bad_cell_error(
+        "f.csv",
+        column="tpm",
+        row=np.int64(3),
+        row_id=np.int64(7),
+        value=np.float64(-1.0),
+        problem="must be above 0",
+        advice="Set a pseudocount.",
+        n_bad=2,
+    )
+    assert str(error) == (
+        "f.csv: column 'tpm' must be above 0, but row 3 (id 7) holds -1.0 (2 such cells in "
+        "this column). Set a pseudocount."
+    )
+
+
+def test_check_finite_numbers_refuses_missing_values_when_asked():
+    values = pd.Series([1.0, np.nan], name="expression")
+    check_finite_numbers(values, ids=pd.Series([1, 2]), source="f")  # missing is allowed
+    with pytest.raises(
+        ValueError,
+        match=exact(
+            "f: column 'expression' must hold a number in every row, but row 1 (id 2) holds "
+            "nan. The file may be damaged: check its hash, or download it again."
+        ),
+    ):
+        check_finite_numbers(values, ids=pd.Series([1, 2]), source="f", allow_missing=False)
+
+
+# --- one-line records and orientation ----------------------------------------------
+
+
+def test_one_line_records_need_every_line_to_be_one(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_text(">a\tACGT\n>b\tGG\n")
+    assert one_line_records(path) == [("a", "ACGT", ""), ("b", "GG", "")]
+    path.write_text(">a\tACGT\n>b\nGG\n")
+    assert one_line_records(path) is None
+    path.write_text(">a\nACGT\n")
+    assert one_line_records(path) is None
+
+
+def test_orientation_is_found_whichever_strand_is_the_majority():
+    rng = np.random.default_rng(1)
+    left, right = "GCTAGCAATTCC", "GGATCCTTACGA"
+    seqs = [left + "".join(rng.choice(list("ACGT"), 30)) + right for _ in range(20)]
+    mostly_reverse = [reverse_complement(s) if i < 15 else s for i, s in enumerate(seqs)]
+    found = detect_orientation(mostly_reverse)
+    assert found.n_forward == 15 and found.n_reverse == 5
+    assert found.reverse[15:].all() and not found.reverse[:15].any()
+    assert found.flank5 == reverse_complement(right)
+
+
+def test_orientation_needs_flanks_that_are_not_palindromes():
+    rng = np.random.default_rng(2)
+    flank = "GAATTCGAATTC"  # its own reverse complement
+    seqs = [flank + "".join(rng.choice(list("ACGT"), 30)) + flank for _ in range(20)]
+    assert detect_orientation(seqs) is None
+    assert detect_orientation(["ACGT"] * 10) is None  # shorter than two flanks
