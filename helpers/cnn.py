@@ -386,7 +386,7 @@ class CNNRegressor(ParamsChecked, RegressorMixin, BaseEstimator):
         n_val = int(round(self.validation_fraction * n))
         if n_val < 1 or n - n_val < 1:
             raise ValueError(
-                f"{n} sequences are too few to hold out validation_fraction="
+                f"n_samples={n}: {n} sequence(s) are too few to hold out validation_fraction="
                 f"{self.validation_fraction} for early stopping"
             )
         self.y_mean_ = float(targets.mean())

@@ -292,7 +292,13 @@ def test_kernel_longer_than_sequences():
 
 
 def test_too_few_rows_for_validation():
-    with pytest.raises(ValueError, match="too few"):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "n_samples=1: 1 sequence(s) are too few to hold out validation_fraction=0.1 "
+            "for early stopping"
+        ),
+    ):
         CNNRegressor(**TINY).fit(["ACGTAC"], [1.0])
 
 
