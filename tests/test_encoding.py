@@ -563,3 +563,87 @@ def test_reverse_complement_needs_one_str(seq):
     with pytest.raises(ValueError, match=r"expected one sequence as a str, got \w+"):
         reverse_complement(seq)
     assert reverse_complement(np.str_("ACGG")) == "CCGT"
+
+
+# --------------------------------------------------------------------------- #
+# the one byte-code table and the one parameter check (helpers.core)
+# --------------------------------------------------------------------------- #
+
+
+def test_encoding_uses_the_one_byte_table():
+    from helpers.core import alphabet
+
+    assert enc._TABLE is alphabet.BYTE_TO_CODE
+    assert (enc._N_CODE, enc._BAD_CODE) == (alphabet.N_CODE, alphabet.BAD_CODE)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(alphabet="ACGTN", min_size=5, max_size=5), min_size=1, max_size=8))
+def test_codes_round_trip(seqs):
+    from helpers.core.alphabet import codes_to_strings, encode_codes
+
+    codes = encode_codes("".join(seqs)).reshape(len(seqs), 5)
+    assert codes_to_strings(codes) == seqs
+    assert encode_codes("".join(seqs).lower()).tolist() == codes.ravel().tolist()
+
+
+def test_codes_bad_input():
+    from helpers.core.alphabet import codes_to_strings, encode_codes, iupac_codes
+
+    assert encode_codes("AXé-").tolist() == [0, 255, 255, 255]
+    with pytest.raises(ValueError, match=r"^codes_to_strings: codes must be 0\.\.4, got 255$"):
+        codes_to_strings(np.array([[0, 255]], dtype=np.uint8))
+    with pytest.raises(ValueError, match=r"^codes_to_strings: codes must be 2-D, got 1 dim"):
+        codes_to_strings(np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"^iupac_codes: letter must be one of .*, got 'X'$"):
+        iupac_codes("AX")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"k": 0}, "KmerVectorizer: k must be an int from 1 to 15 or a (kmin, kmax) pair"),
+        ({"k": True}, "KmerVectorizer: k must be an int from 1 to 15"),
+        (
+            {"mode": "tf-idf"},
+            "KmerVectorizer: mode must be one of ('count', 'presence', 'frequency'), got 'tf-idf'",
+        ),
+        ({"canonical": "no"}, "KmerVectorizer: canonical must be True or False, got 'no'"),
+        (
+            {"dtype": "str"},
+            "KmerVectorizer: dtype must be a numeric (int or float) numpy dtype, got 'str'",
+        ),
+    ],
+)
+def test_kmer_parameter_messages_are_declared(params, message):
+    import re
+
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        KmerVectorizer(**params).fit(["ACGT"])
+    assert set(KmerVectorizer._parameter_constraints) == {"k", "mode", "canonical", "dtype"}
+
+
+def test_declared_checks_follow_scikit_learns_switch():
+    """Parameter validation runs through scikit-learn's fit context (and its global switch)."""
+    import sklearn
+
+    with sklearn.config_context(skip_parameter_validation=True):
+        vec = KmerVectorizer(canonical="no").fit(["ACGT"])  # not validated: skipped
+    assert vec.vocabulary_.canonical is True  # bool("no")
+    with pytest.raises(ValueError, match="canonical must be True or False"):
+        KmerVectorizer(canonical="no").fit(["ACGT"])
+
+
+def test_check_params_rules():
+    from helpers.core.checks import check_params, integers, numbers
+
+    rules = {"n": [integers(1)], "tol": [numbers(0, None, closed="neither")], "x": None}
+    check_params("f", {"n": 3, "tol": 0.5, "x": object()}, rules)
+    for params, message in [
+        ({"n": True}, "f: n must be an int in the range [1, inf), got True"),
+        ({"tol": float("inf")}, "f: tol must be a float in the range (0.0, inf), got inf"),
+        ({"tol": float("nan")}, "f: tol must be a float in the range (0.0, inf), got nan"),
+    ]:
+        with pytest.raises(ValueError, match=r"^f: ") as err:
+            check_params("f", params, rules)
+        assert str(err.value) == message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -200,3 +201,49 @@ def test_oracle_bad_input(args, kwargs, match):
 def test_oracle_positions_bad_spacer():
     with pytest.raises(ValueError, match="spacer must be one of"):
         oracle_positions(20)
+
+
+# --------------------------------------------------------------------------- #
+# one simulator: the byte-code batch, the chunked draw, the shard writer
+# --------------------------------------------------------------------------- #
+
+
+def test_chunked_background_draw_is_one_stream(monkeypatch):
+    """Drawing the backgrounds in row blocks leaves the random stream (and data/) unchanged."""
+    import helpers.simulate as sim
+
+    whole = simulate_promoters(n=50, random_state=5)
+    monkeypatch.setattr(sim, "_DRAW_ROWS", 7)
+    chunked = simulate_promoters(n=50, random_state=5)
+    pd.testing.assert_frame_equal(whole[0], chunked[0])
+    pd.testing.assert_frame_equal(whole[1], chunked[1])
+
+
+def test_simulate_batch_equals_simulate_promoters():
+    from helpers.simulate import simulate_batch
+
+    seqs, expression = simulate_batch(40, np.random.default_rng(9))
+    promoters, _ = simulate_promoters(n=40, random_state=9)
+    assert seqs.view("S100").ravel().astype(str).tolist() == promoters["sequence"].tolist()
+    np.testing.assert_array_equal(expression, promoters["expression"].to_numpy())
+
+
+def test_log_rate_gives_the_ground_truth():
+    from helpers.core.alphabet import encode_codes
+    from helpers.simulate import log_rate
+
+    model = PromoterModel()
+    promoters, elements = simulate_promoters(n=60, random_state=4, model=model)
+    codes = encode_codes("".join(promoters["sequence"])).reshape(60, model.length)
+    p = np.exp(log_rate(codes, elements["spacer_length"].to_numpy(), model))
+    truth = np.round(np.log10(model.basal + model.vmax * p / (1 + p)), 4)
+    np.testing.assert_array_equal(truth, elements["true_expression"].to_numpy())
+
+
+def test_up_mutation_rate_is_declared_once():
+    import helpers.scale
+    import helpers.simulate
+
+    assert helpers.scale.UP_MUTATION_RATE is helpers.simulate.UP_MUTATION_RATE
+    source = Path(helpers.scale.__file__).read_text(encoding="utf-8")
+    assert "rng.integers" not in source and "default_rng(np.random.SeedSequence" in source
