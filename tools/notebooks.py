@@ -39,6 +39,9 @@ import jupytext
 import nbformat
 import yaml
 
+from tools.prose_values import problems_of as prose_problems
+from tools.prose_values import refresh_notebook
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 TEXT_FORMAT = "md:myst"
@@ -323,6 +326,7 @@ def execute_chapter(path: str | Path, timeout: int = 300) -> None:
     nb = read_source(md_path)
     print(f"executing {_shown(md_path)} ...", flush=True)
     execute(nb, md_path.parent, timeout=timeout)
+    refresh_notebook(nb, md_path.parent)  # the prose's written values, from this run
     write_pair(nb, md_path, ipynb_path)
     print(f"wrote {_shown(ipynb_path)} and {_shown(md_path)}")
 
@@ -356,6 +360,7 @@ def sync_chapter(path: str | Path) -> None:
         raise SystemExit(f"{name}: code cells changed; run `make execute NB={name}.md` instead")
     for new, old in zip(new_code, old_code, strict=True):
         new.outputs, new.execution_count = old.outputs, old.execution_count
+    refresh_notebook(source, md_path.parent)  # written values, from the stored outputs
     write_pair(source, md_path, ipynb_path)
     print(f"synced {_shown(ipynb_path)} from {_shown(md_path)} (outputs kept)")
 
@@ -399,6 +404,7 @@ def check(paths: list[str] | None = None) -> int:
     """Print every problem of the given chapters (all by default); 1 if any."""
     pairs = [pair_of(p) for p in paths] if paths else chapter_pairs()
     problems = [problem for md, nb in pairs for problem in problems_of(md, nb)]
+    problems += [problem for _, nb in pairs if nb.exists() for problem in prose_problems(nb)]
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(pairs)} chapter pair(s) checked, {len(problems)} problem(s)")
