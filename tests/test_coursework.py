@@ -81,9 +81,10 @@ def test_embedded_dataset_report(tmp_path):
     assert summary.loc[report.cv.best_model, "r2_pooled"] > 0.15
     assert abs(summary.loc["mean baseline", "r2_pooled"]) < 0.05
     # the planted boxes are what the best model relies on most
-    top = report.importance["feature"].head(5)
+    top = report.importance.table["feature"].head(5)
     assert any(kmer in box for kmer in top for box in PLANTED), top.tolist()
-    assert (report.importance["rank"] == np.arange(1, len(report.importance) + 1)).all()
+    ranks = report.importance.table["rank"]
+    assert (ranks == np.arange(1, len(ranks) + 1)).all()
     # out-of-fold predictions: every row predicted exactly once, by a model that did not see it
     predictions = report.cv.predictions
     assert len(predictions) == 4000
@@ -306,7 +307,7 @@ def test_long_sequences_keep_figures_readable(tmp_path):
     report = run_coursework_report(
         path, output_dir=tmp_path / "out", k=(1, 2), n_folds=3, max_iter=5, one_hot=False
     )
-    assert report.mutagenesis.shape == (4, 400)
+    assert report.mutagenesis.matrix.shape == (4, 400)
     with Image.open(report.paths["mutagenesis"]) as image:
         assert image.width <= 14 * 120 + 100
 

@@ -165,7 +165,9 @@ def test_one_hot_model_finds_the_planted_box():
     assert results.summary.loc["one-hot ridge", "r2_pooled"] > 0.5
     importance = model_importance(results, frame, n_candidates=10, n_repeats=2)
     planted = {f"pos{10 + i}_{base}" for i, base in enumerate(BOX)}
-    assert importance.iloc[0]["feature"] in planted
+    assert importance.table.iloc[0]["feature"] in planted
+    assert (importance.model, importance.fold) == ("one-hot ridge", 0)
     scan = scan_sequence(results, frame)
-    assert scan.shape == (4, 30)
-    assert scan.attrs["model"] == "one-hot ridge"
+    assert scan.matrix.shape == (4, 30)
+    assert scan.model == "one-hot ridge"
+    assert scan.sequence == frame.set_index("id").loc[scan.id, "sequence"]

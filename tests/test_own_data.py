@@ -359,7 +359,7 @@ def test_lower_is_stronger_flips_the_sign(tmp_path):
     np.testing.assert_allclose(report.data["target"], np.log10(lib["rep1"]))
     test_ids = report.data["id"].iloc[report.cv.test_indices[0]]
     raw = lib.set_index("name")["dG"]
-    assert report.mutagenesis.attrs["id"] == raw[test_ids].idxmin()  # lowest dG = strongest
+    assert report.mutagenesis.id == raw[test_ids].idxmin()  # lowest dG = strongest
     assert "higher = stronger" in report.paths["report_md"].read_text()
 
 

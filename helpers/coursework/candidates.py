@@ -34,8 +34,9 @@ __all__ = [
 ]
 
 
-#: Ridge penalties searched (by grouped inner cross-validation) in every outer fold.
-RIDGE_ALPHAS: np.ndarray = np.logspace(-2, 5, 15)
+#: Ridge penalties searched (by grouped inner cross-validation) in every outer fold
+#: (a tuple: an estimator's default must compare with ``==``, for clone and repr).
+RIDGE_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-2, 5, 15))
 
 
 # ---------------------------------------------------------------------------
@@ -72,7 +73,7 @@ class GroupedRidgeCV(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alphas : array-like of float, default=RIDGE_ALPHAS
+    alphas : sequence of float, default=RIDGE_ALPHAS
         Penalties to try.
     n_splits : int, default=3
         Inner folds (fewer if there are fewer groups).

@@ -1,11 +1,15 @@
 """Two looks inside the best model of a cross-validation, as the report shows them.
 
-``model_importance``  held-out permutation importance of the best model
-``scan_sequence``     in-silico mutagenesis of the strongest test sequence
+``model_importance``  held-out permutation importance of the best model -> ``Importance``
+``scan_sequence``     in-silico mutagenesis of the strongest test sequence -> ``Mutagenesis``
+
+Each returns its table with what it is about (model, fold, sequence) as
+typed fields, not as ``DataFrame.attrs``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,9 +27,54 @@ from helpers.interpret import (
 )
 
 __all__ = [
+    "Importance",
+    "Mutagenesis",
     "model_importance",
     "scan_sequence",
 ]
+
+
+@dataclass(frozen=True)
+class Importance:
+    """What :func:`model_importance` measured, and on what.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        ``rank``, ``feature``, ``importance`` (mean drop in held-out R²),
+        ``std`` and ``own_rank`` (the model's own ranking of the feature).
+    model : str
+        The model whose features were shuffled.
+    fold : int
+        The fold whose held-out rows were scored.
+    n_test : int
+        Those rows.
+    """
+
+    table: pd.DataFrame
+    model: str
+    fold: int
+    n_test: int
+
+
+@dataclass(frozen=True)
+class Mutagenesis:
+    """The in-silico mutagenesis of one sequence, by :func:`scan_sequence`.
+
+    Attributes
+    ----------
+    matrix : pandas.DataFrame
+        Predicted change for each base (rows) at each position (columns).
+    id, sequence : str
+        The scanned sequence and its id.
+    model : str
+        The model that predicted.
+    """
+
+    matrix: pd.DataFrame
+    id: str
+    sequence: str
+    model: str
 
 
 def _own_ranking(estimator: Any, X_train: Any, y_train: np.ndarray) -> np.ndarray:
@@ -59,7 +108,7 @@ def model_importance(
     n_candidates: int = 40,
     n_repeats: int = 5,
     random_state: int = 0,
-) -> pd.DataFrame:
+) -> Importance:
     """Held-out permutation importance of one model's features.
 
     The pipeline fitted on the training folds of ``fold`` is scored on that
@@ -89,10 +138,11 @@ def model_importance(
 
     Returns
     -------
-    pandas.DataFrame
-        From :func:`helpers.interpret.importance_table`: ``rank``,
-        ``feature``, ``importance`` (mean drop in held-out R²), ``std``, plus
-        ``own_rank`` (the model's own ranking of the feature).
+    Importance
+        Its ``table`` from :func:`helpers.interpret.importance_table`:
+        ``rank``, ``feature``, ``importance`` (mean drop in held-out R²),
+        ``std``, plus ``own_rank`` (the model's own ranking of the feature);
+        and the model, fold and number of held-out rows.
 
     Raises
     ------
@@ -111,7 +161,7 @@ def model_importance(
     ...                     "target": [s.count("A") / 30 for s in seqs]})
     >>> models = {"k-mer ridge": candidate_models(k=1)["k-mer ridge"]}
     >>> result = cross_validate_models(models, toy, n_folds=3)
-    >>> table = model_importance(result, toy)
+    >>> table = model_importance(result, toy).table
     >>> table.loc[0, "feature"], bool(table.loc[0, "importance"] > 0.5)
     ('A', True)
     """
@@ -144,8 +194,7 @@ def model_importance(
     )
     own_rank = {names[j]: r for r, j in enumerate(shortlist, start=1)}
     ranked["own_rank"] = ranked["feature"].map(own_rank).astype(int)
-    ranked.attrs.update(model=name, fold=fold, n_test=len(test))
-    return ranked
+    return Importance(table=ranked, model=name, fold=fold, n_test=len(test))
 
 
 def scan_sequence(
@@ -154,7 +203,7 @@ def scan_sequence(
     model: str | None = None,
     *,
     fold: int = 0,
-) -> pd.DataFrame:
+) -> Mutagenesis:
     """In-silico mutagenesis of the strongest clean test sequence of a fold.
 
     Parameters
@@ -173,9 +222,10 @@ def scan_sequence(
 
     Returns
     -------
-    pandas.DataFrame
-        The (base x position) matrix of :func:`helpers.interpret.mutagenesis_matrix`;
-        ``.attrs`` holds ``id``, ``sequence`` and ``model``.
+    Mutagenesis
+        The (base x position) matrix of
+        :func:`helpers.interpret.mutagenesis_matrix`, the id and sequence
+        scanned, and the model.
 
     Raises
     ------
@@ -191,10 +241,10 @@ def scan_sequence(
     >>> toy = pd.DataFrame({"id": [f"s{i}" for i in range(60)], "sequence": seqs,
     ...                     "target": [s.count("A") / 30 for s in seqs]})
     >>> models = {"k-mer ridge": candidate_models(k=1)["k-mer ridge"]}
-    >>> matrix = scan_sequence(cross_validate_models(models, toy, n_folds=3), toy)
-    >>> matrix.shape, matrix.attrs["model"]
+    >>> scan = scan_sequence(cross_validate_models(models, toy, n_folds=3), toy)
+    >>> scan.matrix.shape, scan.model
     ((4, 30), 'k-mer ridge')
-    >>> bool((matrix.loc["A"] >= 0).all())  # gaining an A raises the prediction
+    >>> bool((scan.matrix.loc["A"] >= 0).all())  # gaining an A raises the prediction
     True
     """
     table = as_frame(table)
@@ -206,6 +256,6 @@ def scan_sequence(
         raise ValueError(f"every test sequence of fold {fold} contains N; nothing to scan.")
     best = candidates.sort_values("target", ascending=False, kind="stable").iloc[0]
     scan = mutagenesis_scan(results.estimators[name][fold], best["sequence"])
-    matrix = mutagenesis_matrix(scan)
-    matrix.attrs.update(id=best["id"], sequence=best["sequence"], model=name)
-    return matrix
+    return Mutagenesis(
+        matrix=mutagenesis_matrix(scan), id=best["id"], sequence=best["sequence"], model=name
+    )

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.coursework.cross_validation import CVResults
+from helpers.coursework.explain import Importance, Mutagenesis
 from helpers.data.clean import ORIENTATION_FLAG
 from helpers.data.table import QCReport, SequenceTable
 from helpers.evaluation import NoiseCeiling
@@ -74,10 +75,10 @@ class CourseworkReport:
         The rows kept by quality control, their provenance and the QC report.
     cv : helpers.coursework.cross_validation.CVResults
         Cross-validation results, including the fold plan (``cv.plan``).
-    importance : pandas.DataFrame or None
+    importance : helpers.coursework.explain.Importance or None
         Held-out permutation importance of the best model (``None`` if skipped).
-    mutagenesis : pandas.DataFrame or None
-        In-silico mutagenesis matrix of one sequence (``None`` if skipped).
+    mutagenesis : helpers.coursework.explain.Mutagenesis or None
+        In-silico mutagenesis of one sequence (``None`` if skipped).
     ceiling : helpers.evaluation.NoiseCeiling or None
         The noise ceiling, when replicate columns were given.
     notes : dict of str to str
@@ -89,8 +90,8 @@ class CourseworkReport:
 
     data: SequenceTable
     cv: CVResults
-    importance: pd.DataFrame | None = None
-    mutagenesis: pd.DataFrame | None = None
+    importance: Importance | None = None
+    mutagenesis: Mutagenesis | None = None
     ceiling: NoiseCeiling | None = None
     notes: dict[str, str] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
@@ -250,7 +251,7 @@ def _figures(report: CourseworkReport) -> dict[str, plt.Figure]:
 
     if report.importance is not None:
         ax = plot_importance_bars(
-            report.importance,
+            report.importance.table,
             top=15,
             xlabel="drop in held-out R² when shuffled",
             title=f"{best}: permutation importance",
@@ -259,14 +260,14 @@ def _figures(report: CourseworkReport) -> dict[str, plt.Figure]:
         figures["importance"] = ax.figure
 
     if report.mutagenesis is not None:
-        attrs = report.mutagenesis.attrs
-        width = min(14.0, max(4.0, 0.1 * report.mutagenesis.shape[1] + 1.5))
+        scan = report.mutagenesis
+        width = min(14.0, max(4.0, 0.1 * scan.matrix.shape[1] + 1.5))
         _, ax = plt.subplots(figsize=(width, 2.4))
         ax = plot_mutagenesis_heatmap(
-            report.mutagenesis,
+            scan.matrix,
             ax=ax,
-            sequence=attrs["sequence"],
-            title=f"{attrs['model']}: in-silico mutagenesis of {attrs['id']}",
+            sequence=scan.sequence,
+            title=f"{scan.model}: in-silico mutagenesis of {scan.id}",
         )
         ax.figure.tight_layout()
         figures["mutagenesis"] = ax.figure
@@ -315,7 +316,7 @@ def write_report(
     save_csv("qc", report.qc.summary())
     save_csv("dropped", report.qc.dropped)
     if report.importance is not None:
-        save_csv("importance", report.importance)
+        save_csv("importance", report.importance.table)
 
     figures = _figures(report)
     for name, fig in figures.items():
@@ -365,9 +366,9 @@ def write_report(
             "## Which features matter",
             "",
             f"Permutation importance of the {best} model on the held-out rows of fold "
-            f"{report.importance.attrs.get('fold', 0)} (drop in R² when a feature is shuffled).",
+            f"{report.importance.fold} (drop in R² when a feature is shuffled).",
             "",
-            markdown_table(report.importance.head(15), index=False),
+            markdown_table(report.importance.table.head(15), index=False),
             "",
             "![importance](figures/importance.png)",
             "",
