@@ -3,8 +3,8 @@
 Every loader returns ``id``, ``sequence`` (uppercase, validated),
 ``expression`` (the target, unchanged from the file), plus extra columns, and
 attaches a :class:`~helpers.data.table.QCReport` of what was dropped, changed
-and flagged in ``frame.attrs["qc"]`` (the one use of ``attrs`` in the
-package: these frames are plain DataFrames that chapters slice and join, and
+and flagged in ``frame.attrs["qc"]`` (the one use of ``attrs`` in
+:mod:`helpers.data`: these frames are plain DataFrames that chapters slice and join, and
 the report is a plain value that pandas carries along or drops).
 
 ``load_lafleur2022``            *E. coli* σ70 promoters, La Fleur et al. 2022

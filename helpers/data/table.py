@@ -487,6 +487,14 @@ class QCReport:
         )
         return pd.DataFrame(lines, columns=["action", "reason", "rows"])
 
+    def __deepcopy__(self, memo: dict) -> QCReport:
+        """A copy that shares the ``dropped`` table (never modified in place).
+
+        pandas deep-copies a frame's ``attrs`` (a loader's report) on every
+        operation, so the copy must be cheap.
+        """
+        return dataclasses.replace(self, modified=dict(self.modified), flagged=dict(self.flagged))
+
     def including(self, earlier: QCReport) -> QCReport:
         """The report with an earlier step's changes and flags added (e.g. reading's)."""
         return dataclasses.replace(
