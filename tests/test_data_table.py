@@ -196,3 +196,17 @@ def test_orientation_needs_flanks_that_are_not_palindromes():
     seqs = [flank + "".join(rng.choice(list("ACGT"), 30)) + flank for _ in range(20)]
     assert detect_orientation(seqs) is None
     assert detect_orientation(["ACGT"] * 10) is None  # shorter than two flanks
+
+
+def test_generated_ids_are_counted_on_the_rows_kept_after_a_subsample(tmp_path):
+    from helpers.data.clean import quality_control
+
+    path = tmp_path / "no_ids.txt"
+    rng = np.random.default_rng(0)
+    rows = ["".join(rng.choice(list("ACGT"), 20)) + f" {i}" for i in range(40)]
+    path.write_text("dna value\n" + "\n".join(rows) + "\n")
+    table = load_table(path, TableSpec(id_col=None, sequence_col="dna", target_col="value"))
+    assert table.provenance.ids_generated and table.qc.modified == {}
+    clean = quality_control(table.subsample(12), cv=2, min_per_fold=1)
+    assert clean.qc.n_input == 12
+    assert clean.qc.modified["id generated (no id column)"] == 12

@@ -445,6 +445,8 @@ def quality_control(
         max_n_fraction=max_n_fraction,
     )
     report = report.including(table.qc)
+    if table.provenance.ids_generated:
+        report.modified["id generated (no id column)"] = len(table)
     clean = _orient(clean, table.spec.orient, report.modified, report.flagged)
     source = table.provenance.source
     needed = cv * min_per_fold

@@ -194,8 +194,8 @@ def load_table(path: str | Path, spec: TableSpec | None = None, **settings: Any)
         (float, NaN where missing), then ``replicate_1``... (on the file's
         scale) and ``group`` if asked, in file order. ``provenance``: the
         settings, the separator used, what the target is, generated ids, and
-        what a join matched. ``qc``: rows read, ids generated, rows the join
-        did not match.
+        what a join matched. ``qc``: the rows read (quality control adds
+        what it changes, drops and flags).
 
     Raises
     ------
@@ -311,7 +311,6 @@ def load_table(path: str | Path, spec: TableSpec | None = None, **settings: Any)
     # 3. pseudocount, transform and direction
     target_source = Path(join.get("targets_source", path))
     target_name = _transformed(table, spec, target_source, target_name)
-    modified = {"id generated (no id column)": len(table)} if ids_generated else {}
     provenance = Provenance(
         spec=spec,
         source=str(path),
@@ -323,5 +322,5 @@ def load_table(path: str | Path, spec: TableSpec | None = None, **settings: Any)
         n_read=len(table),
         **join,
     )
-    qc = QCReport(n_input=len(table), modified=modified)
+    qc = QCReport(n_input=len(table))
     return SequenceTable(frame=table, provenance=provenance, qc=qc)

@@ -589,6 +589,5 @@ class SequenceTable:
             return self
         frame = self.frame.sample(n=n, random_state=random_state).sort_index()
         return self.replace(
-            frame=frame.reset_index(drop=True),
-            qc=dataclasses.replace(self.qc, n_input=n),
+            frame=frame.reset_index(drop=True), qc=dataclasses.replace(self.qc, n_input=n)
         )
