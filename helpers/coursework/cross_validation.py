@@ -163,7 +163,7 @@ def cross_validate_models(
         from :func:`candidate_models`. Each is cloned for every fold.
     table : SequenceTable or pandas.DataFrame
         Columns ``id``, ``sequence`` and ``target`` (and optionally
-        ``group``), e.g. from :func:`helpers.io.quality_control`.
+        ``group``), e.g. from :func:`helpers.data.clean.quality_control`.
     n_folds : int, default=5
         Number of folds (ignored if ``plan`` is given).
     plan : FoldPlan, optional

@@ -212,7 +212,7 @@ def scan_sequence(
         From :func:`cross_validate_models`.
     table : SequenceTable or pandas.DataFrame
         The table that was cross-validated (its ``target`` is oriented so
-        that higher = stronger; see :func:`helpers.io.load_table`).
+        that higher = stronger; see :func:`helpers.data.load.load_table`).
     model : str, optional
         Which model; by default ``results.best_model``.
     fold : int, default=0
