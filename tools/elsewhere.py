@@ -57,12 +57,7 @@ CELL_TIMEOUT: int = 900
 #: Chapters known not to reproduce on another machine yet, and why. Each is
 #: printed at every run and left out of the comparison until its reason is
 #: fixed; ``make test`` still checks them on this machine.
-NOT_YET_REPRODUCIBLE: dict[str, str] = {
-    "chapters/11_transfer.ipynb": (
-        "LatentSiteRegressor stops at its 60-iteration cap in float32 before converging, so "
-        "its scores, win counts and target verdict depend on the CPU (issue 19, items 3-5)"
-    ),
-}
+NOT_YET_REPRODUCIBLE: dict[str, str] = {}
 
 _PROBE = """
 import json
