@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections import Counter
 from itertools import combinations
@@ -64,7 +65,7 @@ RESULT = RESULTS / "transfer_lolo.json"
 LARGE = ("hossain", "yu", "lagator_pl", "lagator_pr", "lagator_36n")
 SMALL = ("anderson", "denovo")
 SEEDS = (0, 1, 2)
-CAP = 300
+CAP = 200
 #: Convergence tolerance of the latent-site fits (the estimator's default is 1e-5).
 TOL = 1e-4
 N_BOOT = 1000
@@ -201,7 +202,11 @@ def one_run(seed: int, libraries=LARGE, progress: Path | None = None) -> dict:
     out = {"seed": seed, "folds": folds}
     for held in libraries:
         folds[held] = outer_fold(data, held, seed, cache)
-        print(f"seed {seed}: {held} done ({time.process_time() - start:.0f} s of CPU)", flush=True)
+        print(
+            f"seed {seed}: {held} done ({time.process_time() - start:.0f} s of CPU)",
+            file=sys.stderr,
+            flush=True,
+        )
         if progress is not None:
             progress.write_text(json.dumps(out, indent=1) + "\n")
     if tuple(libraries) == LARGE:
@@ -229,8 +234,15 @@ def lafleur_only(seed: int) -> dict:
 
 
 def merge() -> dict:
-    """Merge the per-seed files into RESULT."""
-    runs = [json.loads((RESULTS / f"transfer_lolo_seed{s}.json").read_text()) for s in SEEDS]
+    """Merge the per-seed files into RESULT (a run still going contributes its finished folds)."""
+    paths = [RESULTS / f"transfer_lolo_seed{s}.json" for s in SEEDS]
+    runs = [json.loads(path.read_text()) for path in paths if path.exists()]
+    for run in runs:  # folds run on their own (``--library``, stdout saved) fill the gaps
+        for name in LARGE:
+            extra = RESULTS / f"transfer_lolo_seed{run['seed']}_{name}.json"
+            if name not in run["folds"] and extra.exists():
+                run["folds"][name] = json.loads(extra.read_text())["folds"][name]
+        run["folds"] = {name: run["folds"][name] for name in LARGE if name in run["folds"]}
     result = {
         "config": {
             "cap_rows_per_library": CAP,

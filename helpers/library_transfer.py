@@ -126,7 +126,7 @@ def normalize_within(y: Any, groups: Any, method: str = "zscore") -> np.ndarray:
         part = values[rows]
         if np.ptp(part) == 0:
             raise ValueError(
-                f"library {label!r}: all {part.size} targets are equal, so it cannot be "
+                f"library '{label}': all {part.size} targets are equal, so it cannot be "
                 "standardised; drop it or pass normalize='none'"
             )
         if method == "zscore":
@@ -197,7 +197,12 @@ def _composition(sequences: Sequence[str], k: int = 3) -> np.ndarray:
 
 
 def target_resemblance(
-    train_sequences: Any, target_sequences: Any, *, flank: int = 20, C: float = 1.0
+    train_sequences: Any,
+    target_sequences: Any,
+    *,
+    flank: int = 20,
+    C: float = 1.0,
+    max_target: int = 2000,
 ) -> np.ndarray:
     """How much each training row resembles the target library, from sequences alone.
 
@@ -214,6 +219,8 @@ def target_resemblance(
         Window flank (see :func:`core_windows`).
     C : float, default=1.0
         Inverse L2 penalty of the classifier.
+    max_target : int, default=2000
+        Target sequences used at most (a seeded draw from larger targets).
 
     Returns
     -------
@@ -231,7 +238,11 @@ def target_resemblance(
     True
     """
     train = core_windows(train_sequences, flank=flank)
-    target = core_windows(target_sequences, flank=flank)
+    target = check_sequences(target_sequences)
+    if len(target) > max_target:  # a seeded draw: the composition needs no more rows
+        keep = np.sort(np.random.default_rng(0).choice(len(target), max_target, replace=False))
+        target = [target[i] for i in keep]
+    target = core_windows(target, flank=flank)
     features = _composition(train + target)
     label = np.r_[np.zeros(len(train)), np.ones(len(target))]
     classifier = LogisticRegression(C=C, max_iter=5000, tol=1e-8)
