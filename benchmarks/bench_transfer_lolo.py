@@ -21,8 +21,10 @@ So each outer fold tries :data:`VARIANTS_TRIED` variants. The held-out
 library ``L`` is read only once, after the choice. The single-model rows
 (latent-site, booster, k-mer ridge) are the same outer fits, each alone.
 The two small sets (Anderson, 18 rows; La Fleur's de novo designs, 35 rows)
-are never trained on nor used for a choice: they are the final check of a
-model trained on all six large libraries with the variant chosen most often.
+are never trained on nor used for a choice: a full seed run ends with a
+model trained on all six large libraries with the variant chosen most often,
+scored on them (chapter 14 shows the same check live, with its model fitted
+without Yu).
 
 Each run ``s`` (``SEEDS``) draws its own ``CAP`` training rows per library
 (seed ``s``) and uses bootstrap seed ``s``. The chapter-10 CNN is not run
@@ -40,7 +42,8 @@ can show what more libraries buy.
 
 Run: ``.venv/bin/python benchmarks/bench_transfer_lolo.py --seed 0`` (one run;
 about 10–20 min of CPU), ``--lafleur-only``, ``--merge`` to merge the files,
-``--seed 0 --library yu`` for one outer fold (printed, not written).
+``--seed 0 --library yu`` for one outer fold (printed as JSON; saved as
+``transfer_lolo_seed0_yu.json`` it fills that fold in ``--merge``).
 """
 
 from __future__ import annotations
