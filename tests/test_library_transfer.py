@@ -167,7 +167,7 @@ def test_target_weighting_changes_rows_drawn():
     [
         ({"components": ("latent_sum", "cnn")}, "components"),
         ({"components": ()}, "components"),
-        ({"components": ("booster", "booster")}, "repeats"),
+        ({"components": ("booster", "booster")}, "components must be free of repeats"),
         ({"normalize": "minmax"}, "normalize"),
         ({"max_rows_per_library": 1}, "max_rows_per_library"),
         ({"flank": -1}, "flank"),
