@@ -113,7 +113,9 @@ def test_library_offset_and_scale_are_removed():
         rows = np.asarray(groups) == lab
         assert abs(pred[rows].mean()) < 0.3
         assert np.corrcoef(pred[rows], y[rows])[0, 1] > 0.7
-    raw = ManyLibraryRegressor(normalize="none", **FAST).fit(seqs, y, groups=groups)
+    with warnings.catch_warnings():  # unstandardised, library b's scale stalls the fit
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        raw = ManyLibraryRegressor(normalize="none", **FAST).fit(seqs, y, groups=groups)
     within = [
         np.corrcoef(raw.predict(seqs)[rows], y[rows])[0, 1]
         for rows in (np.asarray(groups) == "a", np.asarray(groups) == "b")
