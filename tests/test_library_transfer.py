@@ -95,6 +95,7 @@ def test_target_resemblance_prefers_similar_rows():
     assert w.mean() == pytest.approx(1.0)
 
 
+@pytest.mark.slow  # tens of seconds of CPU (several converged fits)
 def test_fit_is_deterministic_and_clonable():
     seqs, y, groups = _two_libraries()
     first = ManyLibraryRegressor(**FAST).fit(seqs, y, groups=groups).predict(seqs)
@@ -102,6 +103,7 @@ def test_fit_is_deterministic_and_clonable():
     np.testing.assert_array_equal(first, second)
 
 
+@pytest.mark.slow  # tens of seconds of CPU (several converged fits)
 def test_library_offset_and_scale_are_removed():
     """Library b is library-a-like data on another scale: pooled fit equals the fit on z-scores."""
     seqs, y, groups = _two_libraries()
@@ -123,6 +125,7 @@ def test_library_offset_and_scale_are_removed():
     assert np.corrcoef(pred[:150], y[:150])[0, 1] >= min(within) - 0.05
 
 
+@pytest.mark.slow  # tens of seconds of CPU (several converged fits)
 def test_padded_flanks_do_not_cost_accuracy():
     """Held-out promoters padded with another library's flanks are predicted as well."""
     from helpers.datasets import load_lafleur2022, load_lafleur2022_validation
@@ -149,6 +152,7 @@ def test_convergence_warning_at_cap():
     assert not model.converged_
 
 
+@pytest.mark.slow  # tens of seconds of CPU (several converged fits)
 def test_converged_fit_does_not_warn():
     seqs, y, groups = _two_libraries()
     with warnings.catch_warnings():
