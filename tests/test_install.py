@@ -21,12 +21,14 @@ import tomllib
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from packaging.specifiers import SpecifierSet
 
 from tools import install_check
+from tools.prose_values import glue_outputs, render_value
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
@@ -348,6 +350,7 @@ def test_jupyterlab_serves_the_notebook_view_as_default(lab: dict) -> None:
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
 
 
+CHAPTER_01 = nbformat.read(ROOT / "chapters" / "01_loading.ipynb", as_version=4)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -393,6 +396,12 @@ def test_jupyterlab_opens_a_chapter_md_as_a_notebook(lab: dict) -> None:
     exercises = [e.get_text(" ", strip=True) for e in soup.select(".myst-exercise-title")]
     if exercises:  # jupyterlab-myst installed
         assert exercises[0].startswith("Exercise 1 (GC content from SeqIO records)")
+    # A number from the prose, computed by the chapter (its stored glue output),
+    # shows as a number, not as a placeholder.
+    n_promoters = render_value("ch01_n_promoters", False, glue_outputs(CHAPTER_01))
+    text = " ".join(soup.get_text(" ", strip=True).split())
+    assert f"The table has {n_promoters} rows" in text
+    assert "{glue" not in text
 
 
 # --- one supported Python range --------------------------------------------------------
