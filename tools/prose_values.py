@@ -127,24 +127,26 @@ class GlueLookup:
         return self.others[doc]
 
 
+def _is_markdown(match: re.Match[str]) -> bool:
+    """Whether a role or a marker pastes Markdown (``{glue:md}``, ``<!--glue:md``)."""
+    groups = match.groupdict()
+    return groups.get("kind") == "md" or bool(groups.get("md"))
+
+
+def _filled(match: re.Match[str], lookup: Callable[[str], Glued]) -> str:
+    """The marker, holding its current value, for a matched role or marker."""
+    spec, markdown = match["spec"], _is_markdown(match)
+    return _marker(spec, markdown, render_value(spec, markdown, lookup(spec)))
+
+
 def convert_text(text: str, lookup: Callable[[str], Glued]) -> str:
     """Replace ``{glue:text}``/``{glue:md}`` roles in ``text`` with filled markers."""
-
-    def replace(match: re.Match[str]) -> str:
-        spec, markdown = match["spec"], match["kind"] == "md"
-        return _marker(spec, markdown, render_value(spec, markdown, lookup(spec)))
-
-    return ROLE.sub(replace, text)
+    return ROLE.sub(lambda match: _filled(match, lookup), text)
 
 
 def refresh_text(text: str, lookup: Callable[[str], Glued]) -> str:
     """Rewrite the value inside every marker of ``text`` from the glue outputs."""
-
-    def replace(match: re.Match[str]) -> str:
-        spec, markdown = match["spec"], bool(match["md"])
-        return _marker(spec, markdown, render_value(spec, markdown, lookup(spec)))
-
-    return MARKER.sub(replace, text)
+    return MARKER.sub(lambda match: _filled(match, lookup), text)
 
 
 def refresh_notebook(nb: nbformat.NotebookNode, folder: Path = CHAPTERS) -> None:
@@ -170,7 +172,7 @@ def problems_of(ipynb_path: Path) -> list[str]:
                 f"run `python -m tools.prose_values convert {shown.with_suffix('.md')}`"
             )
         for match in MARKER.finditer(cell.source):
-            spec, markdown = match["spec"], bool(match["md"])
+            spec, markdown = match["spec"], _is_markdown(match)
             try:
                 expected = render_value(spec, markdown, lookup(spec))
             except KeyError as exc:

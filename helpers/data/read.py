@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.data.table import INFINITE_ADVICE, bad_cell_error
+from helpers.data.table import INFINITE_ADVICE, first_bad_cell_error
 
 __all__ = [
     "MISSING_TOKENS",
@@ -146,23 +146,6 @@ def _check_unique_columns(names: Sequence[str], path: Path) -> None:
         )
 
 
-def _first_bad(
-    mask: np.ndarray, values: pd.Series, *, column: str, ids: pd.Series, path: Path, **words: str
-) -> ValueError:
-    """:func:`~helpers.data.table.bad_cell_error` for the first cell of ``mask``."""
-    positions = np.flatnonzero(mask)
-    i = int(positions[0])
-    return bad_cell_error(
-        path,
-        column=column,
-        row=i,
-        row_id=ids.iloc[i],
-        value=values.iloc[i],
-        n_bad=len(positions),
-        **words,
-    )
-
-
 def _to_numbers(
     values: pd.Series, *, column: str, ids: pd.Series, path: Path, decimal: str
 ) -> pd.Series:
@@ -174,24 +157,24 @@ def _to_numbers(
     numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype(float)
     bad = (numbers.isna() & ~missing).to_numpy()
     if bad.any():
-        raise _first_bad(
+        raise first_bad_cell_error(
             bad,
             values,
             column=column,
             ids=ids,
-            path=path,
+            source=path,
             problem="must hold numbers",
             advice="Fix the value, leave the cell empty for a missing measurement, or pass "
             "`target_cols=` without this column if it is not a measurement.",
         )
     infinite = np.isinf(numbers.to_numpy())
     if infinite.any():
-        raise _first_bad(
+        raise first_bad_cell_error(
             infinite,
             values,
             column=column,
             ids=ids,
-            path=path,
+            source=path,
             problem="must hold finite numbers",
             detail=", which is infinite",
             advice=INFINITE_ADVICE,

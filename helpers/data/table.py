@@ -105,6 +105,29 @@ def bad_cell_error(
     )
 
 
+def first_bad_cell_error(
+    mask: np.ndarray,
+    values: pd.Series,
+    *,
+    column: str,
+    ids: pd.Series,
+    source: str | Path,
+    **words: str,
+) -> ValueError:
+    """:func:`bad_cell_error` for the first cell of ``mask``, counting all of them."""
+    positions = np.flatnonzero(mask)
+    i = int(positions[0])
+    return bad_cell_error(
+        source,
+        column=column,
+        row=i,
+        row_id=ids.iloc[i],
+        value=values.iloc[i],
+        n_bad=len(positions),
+        **words,
+    )
+
+
 #: What to do about an infinite measurement (the one advice, for files and frames).
 INFINITE_ADVICE = (
     "An infinite measurement is often the log of 0: leave the cell empty for a missing "
@@ -161,14 +184,12 @@ def check_finite_numbers(
         unparsable = bad & pd.to_numeric(values, errors="coerce").isna().to_numpy()
         bad = unparsable if unparsable.any() else bad  # point at a real non-number first
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise bad_cell_error(
-            source,
+        raise first_bad_cell_error(
+            bad,
+            values,
             column=column,
-            row=i,
-            row_id=ids.iloc[i],
-            value=values.iloc[i],
-            n_bad=int(bad.sum()),
+            ids=ids,
+            source=source,
             problem="must hold numbers",
             advice=advice
             or "Convert the column with pd.to_numeric, deciding what each non-number means "
@@ -176,28 +197,23 @@ def check_finite_numbers(
         )
     as_float = pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
     if not allow_missing and np.isnan(as_float).any():
-        missing = np.isnan(as_float)
-        i = int(np.flatnonzero(missing)[0])
-        raise bad_cell_error(
-            source,
+        raise first_bad_cell_error(
+            np.isnan(as_float),
+            values,
             column=column,
-            row=i,
-            row_id=ids.iloc[i],
-            value=values.iloc[i],
-            n_bad=int(missing.sum()),
+            ids=ids,
+            source=source,
             problem="must hold a number in every row",
             advice="The file may be damaged: check its hash, or download it again.",
         )
     infinite = np.isinf(as_float)
     if infinite.any():
-        i = int(np.flatnonzero(infinite)[0])
-        raise bad_cell_error(
-            source,
+        raise first_bad_cell_error(
+            infinite,
+            values,
             column=column,
-            row=i,
-            row_id=ids.iloc[i],
-            value=float(values.iloc[i]),
-            n_bad=int(infinite.sum()),
+            ids=ids,
+            source=source,
             problem="must hold finite numbers",
             detail=", which is infinite",
             advice=INFINITE_ADVICE,
