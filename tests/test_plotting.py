@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
+from helpers.interpret import importance_table, mutagenesis_matrix, mutagenesis_scan
 from helpers.plotting import (
     ELEMENT_COLORS,
     plot_cv_summary,
@@ -227,3 +228,56 @@ def test_promoter_architecture_bad_spacer():
         match=re.escape("spacer must be one of the model's lengths [15, 16, 17, 18, 19], got 20"),
     ):
         plot_promoter_architecture(spacer=20)
+
+
+# --------------------------------------------------------------------------- #
+# figures of chapter 06 (moved from the interpret tests)
+# --------------------------------------------------------------------------- #
+
+
+class CountT:
+    """A toy 'pipeline': predicts the number of T in each sequence."""
+
+    def predict(self, seqs):
+        return np.array([s.count("T") for s in seqs], dtype=float)
+
+
+def test_importance_bars_colour_by_element():
+    table = importance_table([0.3, 0.2, 0.1], ["TATAA", "TTGAC", "GGCCC"])
+    ax = plot_importance_bars(table, elements={"TATAA": "minus10", "TTGAC": "minus35"})
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["TATAA", "TTGAC", "GGCCC"]
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"minus10", "minus35", "none"}
+    plt.close("all")
+
+
+def test_importance_bars_requires_columns():
+    with pytest.raises(ValueError, match="no column 'rank'"):
+        plot_importance_bars(pd.DataFrame({"feature": ["A"], "importance": [1.0]}))
+
+
+def test_mutagenesis_figures_draw():
+    scan = mutagenesis_scan(CountT(), "ATGCTA")
+    matrix = mutagenesis_matrix(scan)
+    ax = plot_mutagenesis_heatmap(matrix, sequence="ATGCTA", spans={"minus10": (1, 4)})
+    assert ax.get_xlabel() == "position (0-based)"
+    ax = plot_mutagenesis_logo(matrix, "ATGCTA", spans={"minus10": (1, 4)})
+    assert any(t.get_text() == "−10" for t in ax.texts)
+    with pytest.raises(ValueError, match="length 3 but matrix has 6"):
+        plot_mutagenesis_logo(matrix, "ATG")
+    plt.close("all")
+
+
+@pytest.mark.parametrize("plot", [plot_observed_vs_predicted, plot_residuals])
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "message"),
+    [
+        ([1.0, 2.0], [1.0, 2.0, 3.0], r"same length, got 2 and 3"),
+        ([[1.0, 2.0]], [1.0, 2.0], r"y_true must be 1-D, got shape \(1, 2\)"),
+        ([1.0, 2.0], ["a", 2.0], r"y_pred must hold numbers"),
+    ],
+    ids=["lengths", "2-D", "text"],
+)
+def test_scatter_plots_bad_arrays_name_them(plot, y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        plot(y_true, y_pred)
+    plt.close("all")

@@ -1,4 +1,6 @@
-"""The book's central interpretation claims, checked on the embedded dataset.
+"""Tests of helpers.interpret.nulls, and the book's central interpretation claims.
+
+The claims are checked on the embedded dataset (tests marked ``slow``).
 
 Chapter 06 ranks 5-mers by three importance measures (impurity and
 permutation importance of a random forest, standardised ridge coefficients)
@@ -21,6 +23,8 @@ fails here, not silently in a figure. Runtime: about 15-30 s on 2 cores.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -40,8 +44,9 @@ from helpers.interpret import (
 )
 from helpers.io import load_promoters
 
-#: Fits forests and ridges on the embedded data with shuffled targets (about 40 s).
-pytestmark = pytest.mark.slow
+#: The analysis fits forests and ridges on the embedded data with shuffled
+#: targets (about 40 s); the unit tests of the null helpers at the end are fast.
+slow = pytest.mark.slow
 
 #: A k-mer is called recovered only if shuffling it costs at least this much
 #: held-out R² (the real fit's box k-mers cost 0.02-0.06; the largest drop of
@@ -122,6 +127,7 @@ def null(analysis):
     )
 
 
+@slow
 def test_permutation_importance_recovers_both_boxes(analysis, real):
     ranking = real["permutation"]
     scores = motif_recovery(ranking, analysis.kmer_map, top=5)
@@ -137,6 +143,7 @@ def test_permutation_importance_recovers_both_boxes(analysis, real):
         assert best["importance"] > 3 * best["std"], (box, best.to_dict())
 
 
+@slow
 def test_every_method_beats_its_own_null(analysis, real, null):
     observed = analysis.summary(real)
     for method in METHODS:
@@ -147,6 +154,7 @@ def test_every_method_beats_its_own_null(analysis, real, null):
         )
 
 
+@slow
 def test_nulls_differ_by_method(analysis, null):
     """Impurity's null is far above chance (its bias); ridge's is much lower."""
     chance = float((analysis.kmer_map["element"] != "none").mean())
@@ -155,6 +163,7 @@ def test_nulls_differ_by_method(analysis, null):
     assert null["ridge_p20"].mean() < null["impurity_p20"].mean() - 0.3
 
 
+@slow
 def test_kmers_above_the_null_maximum_are_planted(analysis, real, null):
     for method in METHODS:
         threshold = null[f"{method}_largest"].max()
@@ -167,11 +176,13 @@ def test_kmers_above_the_null_maximum_are_planted(analysis, real, null):
         assert (elements != "none").mean() >= 0.9, (method, elements.to_dict())
 
 
+@slow
 def test_shuffled_target_recovers_nothing(null):
     """Negative control: with no signal, no k-mer may pass the recovery bar."""
     assert null["permutation_largest"].max() < MIN_R2_DROP, null["permutation_largest"].tolist()
 
 
+@slow
 def test_impurity_importances_sum_to_one_even_for_noise(analysis):
     """Why a null forest still has a 'top 20': the shares are normalised."""
     y = np.random.default_rng(0).permutation(analysis.y_train)
@@ -184,15 +195,23 @@ def test_impurity_importances_sum_to_one_even_for_noise(analysis):
 # ---------------------------------------------------------------------------
 
 
-def test_shuffled_target_null_rejects_bad_input():
-    with pytest.raises(ValueError, match="at least 2 finite"):
-        shuffled_target_null(lambda y: {"x": 0.0}, [1.0])
-    with pytest.raises(ValueError, match="at least 2 finite"):
-        shuffled_target_null(lambda y: {"x": 0.0}, [1.0, np.nan, 2.0])
-    with pytest.raises(ValueError, match="n_shuffles"):
-        shuffled_target_null(lambda y: {"x": 0.0}, [1.0, 2.0], n_shuffles=0)
-    with pytest.raises(ValueError, match="entry 1"):
-        shuffled_target_null(lambda y: {"x": 0.0}, [1.0, "high"])
+@pytest.mark.parametrize(
+    ("y", "kwargs", "message"),
+    [
+        ([1.0], {}, "y must hold at least 2 finite values to shuffle"),
+        ([1.0, np.nan, 2.0], {}, "y must hold at least 2 finite values to shuffle"),
+        (
+            [1.0, 2.0],
+            {"n_shuffles": 0},
+            "shuffled_target_null: n_shuffles must be an int in the range [1, inf), got 0",
+        ),
+        ([1.0, "high"], {}, "y must hold numbers, but entry 1 is 'high'"),
+    ],
+    ids=["one-value", "NaN", "n_shuffles", "text"],
+)
+def test_shuffled_target_null_rejects_bad_input(y, kwargs, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        shuffled_target_null(lambda shuffled: {"x": 0.0}, y, **kwargs)
 
 
 def test_shuffled_target_null_is_seeded_and_shuffles():
@@ -207,5 +226,6 @@ def test_shuffled_target_null_is_seeded_and_shuffles():
 def test_null_p_value():
     assert null_p_value(5.0, [1.0, 2.0, 3.0]) == pytest.approx(0.25)
     assert null_p_value(0.0, [1.0, 2.0, 3.0]) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="null is empty"):
+    message = "null is empty: compute at least one shuffled-target value"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         null_p_value(1.0, [])
