@@ -14,6 +14,7 @@ skips (images, metadata).
 from __future__ import annotations
 
 import nbformat
+import pytest
 from nbval.plugin import IPyNbCell
 
 from tools.outputs import ABS_TOL, REL_TOL, comparable, describe_difference, outputs_mismatch
@@ -37,3 +38,24 @@ def _compare_outputs(self: IPyNbCell, test: list, ref: list, skip_compare=None) 
 
 
 IPyNbCell.compare_outputs = _compare_outputs
+
+
+#: Doctests that train a model on real data, with the seconds of CPU each
+#: took on 2 cores (quiet machine). They document how to call the estimator,
+#: so they stay as they are and run in ``make test``; ``make test-fast``
+#: (at most 30 s of CPU in all) skips them through the ``slow`` marker.
+#: Matched on the documented object's name, so a module move keeps it.
+SLOW_DOCTESTS = {
+    "ManyLibraryRegressor": 15.0,  # fits on all six shipped libraries
+    "CNNRegressor": 4.8,  # loads Keras/JAX and trains a small network
+    "LatentSiteRegressor": 2.2,  # fits on La Fleur's library
+    "run_coursework_report": 1.2,  # the whole coursework report
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark the doctests of :data:`SLOW_DOCTESTS` ``slow`` (before ``-m`` deselects)."""
+    for item in items:
+        if isinstance(item, pytest.DoctestItem) and item.name.rsplit(".", 1)[-1] in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)

@@ -16,10 +16,9 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from helpers.data.table import INFINITE_ADVICE, first_bad_cell_error
+from helpers.data.table import first_bad_cell_error, raise_if_infinite
 
 __all__ = [
     "MISSING_TOKENS",
@@ -167,18 +166,7 @@ def _to_numbers(
             advice="Fix the value, leave the cell empty for a missing measurement, or pass "
             "`target_cols=` without this column if it is not a measurement.",
         )
-    infinite = np.isinf(numbers.to_numpy())
-    if infinite.any():
-        raise first_bad_cell_error(
-            infinite,
-            values,
-            column=column,
-            ids=ids,
-            source=path,
-            problem="must hold finite numbers",
-            detail=", which is infinite",
-            advice=INFINITE_ADVICE,
-        )
+    raise_if_infinite(numbers.to_numpy(), values.rename(column), ids=ids, source=path)
     return numbers
 
 

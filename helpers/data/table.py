@@ -33,6 +33,7 @@ __all__ = [
     "TableSpec",
     "bad_cell_error",
     "check_finite_numbers",
+    "raise_if_infinite",
 ]
 
 #: Target transforms by name: what :func:`helpers.data.load.load_table` applies.
@@ -206,18 +207,7 @@ def check_finite_numbers(
             problem="must hold a number in every row",
             advice="The file may be damaged: check its hash, or download it again.",
         )
-    infinite = np.isinf(as_float)
-    if infinite.any():
-        raise first_bad_cell_error(
-            infinite,
-            values,
-            column=column,
-            ids=ids,
-            source=source,
-            problem="must hold finite numbers",
-            detail=", which is infinite",
-            advice=INFINITE_ADVICE,
-        )
+    raise_if_infinite(as_float, values, ids=ids, source=source)
 
 
 _FORMATS = (None, "table", "csv", "fasta")
@@ -411,6 +401,36 @@ class Provenance:
     targets_without_sequence: int = 0
     sequences_without_target: int = 0
     n_read: int = 0
+
+
+def raise_if_infinite(
+    numbers: np.ndarray, values: pd.Series, *, ids: pd.Series, source: str | Path
+) -> None:
+    """Raise :func:`first_bad_cell_error` on the first infinite entry of ``numbers``.
+
+    ``numbers`` is ``values`` (a named column, as read) converted to floats;
+    the message quotes the cell as read and advises on logs of zero.
+
+    Examples
+    --------
+    >>> raise_if_infinite(np.array([1.0, np.inf]), pd.Series(["1", "inf"], name="tpm"),
+    ...                   ids=pd.Series(["a", "b"]), source="mine.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: mine.csv: column 'tpm' must hold finite numbers, but row 1 (id 'b') holds 'inf', which is infinite. An infinite measurement is often the log of 0: leave the cell empty for a missing measurement, or log-transform with a pseudocount, log10(x + c).
+    """
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        raise first_bad_cell_error(
+            infinite,
+            values,
+            column=values.name,
+            ids=ids,
+            source=source,
+            problem="must hold finite numbers",
+            detail=", which is infinite",
+            advice=INFINITE_ADVICE,
+        )
 
 
 def _empty_drops() -> pd.DataFrame:
