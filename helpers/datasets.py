@@ -13,27 +13,14 @@ from __future__ import annotations
 import sys
 
 from helpers.coursework.settings import TEMPLATE_SETTINGS
-from helpers.data.published import (
-    LAFLEUR_PARTS,
-    VALIDATION_LIBRARIES,
-    load_dream2022_demo,
-    load_lafleur2022,
-    load_lafleur2022_validation,
-    load_vaishnav2022_native,
-    load_vaishnav2022_random,
-)
+from helpers.data import published, registry
+from helpers.data.published import *  # noqa: F403 (the old names, listed in published.__all__)
+from helpers.data.registry import *  # noqa: F403 (listed in registry.__all__)
 from helpers.data.registry import (
-    ENV_VAR,
     REGISTRY,
-    SHIPPED_DIR,
     DatasetHashError,
     DatasetUnavailableError,
-    RemoteFile,
-    data_dir,
     fetch,
-    file_sha256,
-    gzip_bytes,
-    missing_files,
     refresh,
 )
 from helpers.data.table import QCReport
@@ -41,29 +28,7 @@ from helpers.data.table import QCReport
 #: The old name of the one QC report (:class:`helpers.data.table.QCReport`).
 DatasetQC = QCReport
 
-__all__ = [
-    "ENV_VAR",
-    "LAFLEUR_PARTS",
-    "REGISTRY",
-    "SHIPPED_DIR",
-    "TEMPLATE_SETTINGS",
-    "VALIDATION_LIBRARIES",
-    "DatasetHashError",
-    "DatasetQC",
-    "DatasetUnavailableError",
-    "RemoteFile",
-    "data_dir",
-    "fetch",
-    "file_sha256",
-    "gzip_bytes",
-    "load_dream2022_demo",
-    "load_lafleur2022",
-    "load_lafleur2022_validation",
-    "load_vaishnav2022_native",
-    "load_vaishnav2022_random",
-    "missing_files",
-    "refresh",
-]
+__all__ = [*registry.__all__, *published.__all__, "TEMPLATE_SETTINGS", "DatasetQC"]
 
 
 def _main(argv: list[str]) -> int:
