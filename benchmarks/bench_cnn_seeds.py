@@ -26,7 +26,7 @@ verdict, or "depends on the run" when seeds disagree.
 
 Run: ``.venv/bin/python benchmarks/bench_cnn_seeds.py`` (about 5 minutes on a
 quiet 2-core machine); writes ``benchmarks/results/cnn_seeds.json``, which
-chapter 10 reads. ``tests/test_cnn.py::test_cnn_seeds_benchmark_reproduces``
+chapter 10 reads. ``tests/test_estimators_cnn.py::test_cnn_seeds_benchmark_reproduces``
 (marked slow) re-runs it and compares with the committed file within the
 project's tolerance.
 """

@@ -1,4 +1,7 @@
-"""Tests for helpers.cnn: the small CNN regressor, its input checks and its filters.
+"""Tests of helpers.estimators.cnn: the small CNN regressor and its input checks.
+
+Its filters as motifs are tested in test_estimators_cnn_filters.py, the padding
+of sequences to one length in test_features_onehot.py.
 
 Every network fit costs a few seconds of CPU (mostly XLA compiling the training
 step), so the fast tests share two tiny fits (module fixtures) and everything
@@ -22,18 +25,12 @@ from sklearn.model_selection import KFold, cross_val_predict, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from helpers.cnn import (
-    COLLAPSED_R2,
-    CNNRegressor,
-    filter_match,
-    filter_to_pwm,
-    motif_onehot,
-    pad_sequences,
-)
+from helpers.estimators.cnn import COLLAPSED_R2, CNNRegressor
+from helpers.estimators.cnn_filters import filter_match
 from helpers.interpret import mutagenesis_scan
 
 #: A trained filter must correlate at least this well with the consensus; the best of 16
-#: random filters stays below it in 99% of draws (median about 0.41).
+#: random filters stays below it in 99% of draws (test_estimators_cnn_filters.py).
 FILTER_MATCH_THRESHOLD = 0.75
 
 #: A tiny network that meets its stopping rule on the toy data in about 60 epochs. One batch
@@ -208,54 +205,93 @@ def test_reverse_complement_option_changes_the_fit(fitted, toy):
 # --------------------------------------------------------------------------- #
 
 
-def test_mixed_lengths_name_the_row(toy):
-    seqs, y = toy
-    bad = list(seqs)
-    bad[7] = bad[7][:-1]
-    with pytest.raises(ValueError, match="row 7 has length 29"):
-        CNNRegressor(**TINY).fit(bad, y)
-
-
-def test_invalid_character_names_the_row(toy):
-    seqs, y = toy
-    bad = list(seqs)
-    bad[5] = "X" + bad[5][1:]
-    with pytest.raises(ValueError, match=r"row 5"):
-        CNNRegressor(**TINY).fit(bad, y)
-
-
-@pytest.mark.parametrize("value", [np.nan, np.inf])
-def test_non_finite_target_names_the_row(toy, value):
-    seqs, y = toy
-    bad = y.copy()
-    bad[3] = value
-    with pytest.raises(ValueError, match="row 3"):
-        CNNRegressor(**TINY).fit(seqs, bad)
-
-
-def test_target_length_mismatch(toy):
-    seqs, y = toy
-    with pytest.raises(ValueError, match="200 sequences but y has 199"):
-        CNNRegressor(**TINY).fit(seqs, y[:-1])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda seqs, y: ([*seqs[:7], seqs[7][:-1], *seqs[8:]], y),
+            "one-hot encoding needs sequences of equal length: row 7 has length 29, row 0 is 30 "
+            "(1 row differs); trim or pad the sequences first, or use KmerVectorizer",
+        ),
+        (
+            lambda seqs, y: ([*seqs[:5], "X" + seqs[5][1:], *seqs[6:]], y),
+            "row 5: invalid character 'X' at position 0 (0-based); allowed: 'ACGTN' "
+            "(either case). 1 of 200 sequences have invalid characters.",
+        ),
+        (
+            lambda seqs, y: (seqs, np.where(np.arange(len(y)) == 3, np.nan, y)),
+            "y has a missing or infinite value at row 3 (nan); 1 of 200 rows are not finite. "
+            "Remove or fix them first (see helpers.io.clean_sequences)",
+        ),
+        (
+            lambda seqs, y: (seqs, np.where(np.arange(len(y)) == 3, np.inf, y)),
+            "y has a missing or infinite value at row 3 (inf); 1 of 200 rows are not finite. "
+            "Remove or fix them first (see helpers.io.clean_sequences)",
+        ),
+        (lambda seqs, y: (seqs, y[:-1]), "X has 200 sequences but y has 199 values"),
+        (
+            lambda seqs, y: (seqs, ["a"] * len(y)),
+            "y must be numbers: could not convert string to float: 'a'",
+        ),
+        (
+            lambda seqs, y: (seqs, np.zeros((len(y), 2))),
+            "y must be 1-D (one target per sequence), got shape (200, 2)",
+        ),
+        (
+            lambda seqs, y: ("ACGT", y[:1]),
+            "expected a list, array or Series of sequences, got a single str; "
+            'wrap it in a list: ["ACGT"]',
+        ),
+        (lambda seqs, y: ([], []), "got zero sequences"),
+        (
+            lambda seqs, y: (["ACGT"] * 20, np.arange(20.0)),
+            "sequences of length 4 are shorter than kernel_size=6",
+        ),
+        (
+            lambda seqs, y: (["ACGTAC"], [1.0]),
+            "n_samples=1: 1 sequence(s) are too few to hold out validation_fraction=0.1 "
+            "for early stopping",
+        ),
+    ],
+    ids=[
+        "mixed-lengths",
+        "invalid-character",
+        "nan-target",
+        "inf-target",
+        "length-mismatch",
+        "text-target",
+        "2-D-target",
+        "single-str",
+        "no-rows",
+        "shorter-than-kernel",
+        "too-few-rows",
+    ],
+)
+def test_bad_data_is_named(toy, change, message):
+    X, y = change(*toy)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        CNNRegressor(**TINY).fit(X, y)
 
 
 @pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
 def test_predict_wrong_length(fitted):
-    with pytest.raises(ValueError, match="fitted length is 30"):
+    message = (
+        "one-hot encoding needs sequences of equal length: row 0 has length 20, the fitted "
+        "length is 30 (1 row differs); trim or pad the sequences first, or use KmerVectorizer"
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
         fitted.predict(["ACGT" * 5])
 
 
 def test_predict_before_fit():
     from sklearn.exceptions import NotFittedError
 
-    with pytest.raises(NotFittedError, match="This CNNRegressor instance is not fitted yet"):
+    message = (
+        "This CNNRegressor instance is not fitted yet. Call 'fit' with appropriate arguments "
+        "before using this estimator."
+    )
+    with pytest.raises(NotFittedError, match=re.escape(message)):
         CNNRegressor().predict(["ACGT"])
-
-
-def test_single_string_is_refused(toy):
-    _, y = toy
-    with pytest.raises(ValueError, match="single str"):
-        CNNRegressor(**TINY).fit("ACGT", y[:1])
 
 
 @pytest.mark.parametrize(
@@ -284,22 +320,6 @@ def test_bad_parameters(toy, param, value, message):
     seqs, y = toy
     with pytest.raises(ValueError, match=re.escape(f"CNNRegressor: {message}")):
         CNNRegressor(**{**TINY, param: value}).fit(seqs, y)
-
-
-def test_kernel_longer_than_sequences():
-    with pytest.raises(ValueError, match="shorter than kernel_size=6"):
-        CNNRegressor(**TINY).fit(["ACGT"] * 20, np.arange(20.0))
-
-
-def test_too_few_rows_for_validation():
-    with pytest.raises(
-        ValueError,
-        match=re.escape(
-            "n_samples=1: 1 sequence(s) are too few to hold out validation_fraction=0.1 "
-            "for early stopping"
-        ),
-    ):
-        CNNRegressor(**TINY).fit(["ACGTAC"], [1.0])
 
 
 # --------------------------------------------------------------------------- #
@@ -350,48 +370,6 @@ def test_mutagenesis_scan_works_unchanged(fitted, toy):
     scan = mutagenesis_scan(fitted, seqs[0])
     assert len(scan) == 30 * 3
     assert np.isfinite(scan["effect"]).all()
-
-
-# --------------------------------------------------------------------------- #
-# filters, padding
-# --------------------------------------------------------------------------- #
-
-
-def test_filter_match_finds_planted_filter():
-    rng = np.random.default_rng(1)
-    noise = rng.normal(scale=0.1, size=(3, 8, 4))
-    noise[2, 1:7] += 2 * motif_onehot("TTGACA")  # motif starts at filter position 1
-    score, best, offset = filter_match(noise, "TTGACA")
-    assert best == 2 and offset == -1 and score > 0.9
-
-
-def test_filter_match_random_filters_score_low():
-    rng = np.random.default_rng(0)
-    scores = [filter_match(rng.normal(size=(16, 6, 4)), "TATAAT")[0] for _ in range(200)]
-    assert np.quantile(scores, 0.99) < FILTER_MATCH_THRESHOLD
-
-
-def test_filter_match_bad_input():
-    with pytest.raises(ValueError, match="shape"):
-        filter_match(np.zeros((6, 4)), "TATAAT")
-    with pytest.raises(ValueError, match="consensus"):
-        filter_match(np.zeros((1, 6, 4)), "TAWAAT")
-
-
-def test_filter_to_pwm_rows_sum_to_one():
-    pwm = filter_to_pwm(np.random.default_rng(0).normal(size=(2, 6, 4)))
-    np.testing.assert_allclose(pwm.sum(axis=-1), 1.0)
-
-
-def test_pad_sequences_align_and_errors():
-    assert pad_sequences(["AC", "GGT"], align="start") == ["ACN", "GGT"]
-    assert pad_sequences(["AC"], align="end", before=4, after=0) == ["NNAC"]
-    with pytest.raises(ValueError, match="row 1 needs 3 bases before"):
-        pad_sequences(["AC", "GGT"], align="end", before=2, after=0)
-    with pytest.raises(ValueError, match="anchor 5 at row 0"):
-        pad_sequences(["AC"], anchors=[5])
-    with pytest.raises(ValueError, match="align must be"):
-        pad_sequences(["AC"], align="middle")
 
 
 # --------------------------------------------------------------------------- #
