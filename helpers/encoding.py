@@ -11,30 +11,11 @@ concept: ``inputs``, ``vocabulary``, ``kmer_counting``, ``kmers``, ``onehot``,
 
 and :func:`kmer_counts`, :func:`all_kmers`, :func:`gc_content`,
 :func:`reverse_complement`, :func:`canonical_kmer`, :func:`one_hot_encode`,
-:func:`check_sequences`.
+:func:`check_sequences`, :func:`pad_sequences`.
 """
 
-from helpers.features.composition import CompositionFeatures, gc_content
-from helpers.features.inputs import (
-    _SequenceInputTags,  # noqa: F401  (transfer imports it here)
-    check_sequences,
-)
-from helpers.features.kmers import KmerVectorizer, kmer_counts
-from helpers.features.onehot import OneHotSequenceEncoder, one_hot_encode
-from helpers.features.vocabulary import MAX_K, KmerVocabulary, all_kmers, canonical_kmer
-from helpers.sequences import reverse_complement
+from helpers import features as _features
+from helpers.features import *  # noqa: F403  (the names of helpers.features.__all__)
+from helpers.features.inputs import _SequenceInputTags  # noqa: F401  (transfer imports it here)
 
-__all__ = [
-    "MAX_K",
-    "CompositionFeatures",
-    "KmerVectorizer",
-    "KmerVocabulary",
-    "OneHotSequenceEncoder",
-    "all_kmers",
-    "canonical_kmer",
-    "check_sequences",
-    "gc_content",
-    "kmer_counts",
-    "one_hot_encode",
-    "reverse_complement",
-]
+__all__ = list(_features.__all__)
