@@ -19,24 +19,8 @@ gathers (the import path the chapters use). They live in:
 
 from __future__ import annotations
 
+import helpers.sites as _sites
 from helpers.estimators.latent_sites import LatentSiteRegressor
-from helpers.sites.finder import find_sites, site_agreement
-from helpers.sites.model import BOX, EXT, SPACERS, SiteWeights, consensus_weights
-from helpers.sites.parts import ALIGNED_LAYOUT, PART_NAMES, aligned_parts, parts_from_sites
-from helpers.sites.scan import encode_codes
+from helpers.sites import *  # noqa: F403  (every public name of helpers.sites)
 
-__all__ = [
-    "ALIGNED_LAYOUT",
-    "BOX",
-    "EXT",
-    "PART_NAMES",
-    "SPACERS",
-    "LatentSiteRegressor",
-    "SiteWeights",
-    "aligned_parts",
-    "consensus_weights",
-    "encode_codes",
-    "find_sites",
-    "parts_from_sites",
-    "site_agreement",
-]
+__all__ = [*_sites.__all__, "LatentSiteRegressor"]

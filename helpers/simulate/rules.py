@@ -28,23 +28,6 @@ __all__ = ["log_rate"]
 _A, _C, _G, _T = range(4)
 
 
-def _mutate(consensus: str, n: int, rate: float, rng: np.random.Generator) -> np.ndarray:
-    """Return the base codes of ``n`` mutated copies of ``consensus`` (IUPAC), (n, len) uint8.
-
-    Each position keeps a base matching the consensus with probability
-    ``1 - rate`` and is otherwise drawn uniformly from ACGT. A matching base
-    is drawn uniformly from the bases the letter stands for
-    (:data:`helpers.sequences.IUPAC`; ``N`` stands for any base).
-    """
-    width = len(consensus)
-    out = rng.integers(0, 4, size=(n, width))
-    keep = rng.random((n, width)) >= rate
-    for j, matches in enumerate(iupac_codes(consensus)):
-        chosen = matches[rng.integers(0, len(matches), size=n)]
-        out[keep[:, j], j] = chosen[keep[:, j]]
-    return out.astype(np.uint8)
-
-
 def _segment(codes: np.ndarray, start: np.ndarray | int, width: int) -> np.ndarray:
     """The ``width`` codes of each row from its own ``start`` (one start or one per row)."""
     n, length = codes.shape
