@@ -350,7 +350,7 @@ class LatentSiteRegressor(ParamsChecked, _SequenceInputTags, RegressorMixin, Bas
                 f"(largest gradient {grad_max:.2g}, tol {self.tol:g}; {result.message}); "
                 "increase max_iter or l2",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,  # past fit_context's wrapper: the caller's line
             )
         theta = result.x * free
         weights, beta, alpha, c0 = self._unpack(theta)
