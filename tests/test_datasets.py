@@ -529,3 +529,34 @@ def test_native_loader_returns_plain_frame(tmp_path, monkeypatch):
     )
     pd.testing.assert_frame_equal(frame, expected, check_dtype=False)
     assert dict(frame.attrs["qc"].modified) == {"upper-cased sequence": 1}
+
+
+# --- files in the cache that are not what they should be -------------------------------
+
+
+def test_fetch_unknown_name_lists_known_files(tmp_path):
+    known = ", ".join(datasets.REGISTRY)
+    message = f"Unknown dataset file 'nope.csv'. Known files: {known}."
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        datasets.fetch("nope.csv", directory=tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"", b"id,sequence\n1,ACGT\n"], ids=["empty", "truncated"])
+@pytest.mark.parametrize(
+    ("loader", "name"),
+    [
+        (datasets.load_lafleur2022, "lafleur2022_supp_data_5.csv"),
+        (datasets.load_vaishnav2022_random, "vaishnav2022_hq_random_complex.txt"),
+        (datasets.load_vaishnav2022_native, "vaishnav2022_native_complex.csv"),
+        (datasets.load_dream2022_demo, "dream2022_demo_train.txt"),
+    ],
+    ids=["lafleur", "vaishnav-random", "vaishnav-native", "dream"],
+)
+def test_loaders_reject_a_corrupted_cached_file_without_downloading(
+    tmp_path, loader, name, content
+):
+    (tmp_path / name).write_bytes(content)
+    start = f"{tmp_path / name} does not have the published SHA-256 of {name}: expected "
+    with pytest.raises(datasets.DatasetHashError, match="^" + re.escape(start)):
+        loader(directory=tmp_path)
+    assert (tmp_path / name).read_bytes() == content  # never overwritten

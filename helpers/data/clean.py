@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from helpers.core.checks import Rule, check_params, integers, numbers
 from helpers.data.orient import detect_orientation
 from helpers.data.table import DROP_REASONS, QCReport, SequenceTable, check_finite_numbers
 from helpers.sequences import DNA, DNA_N, reverse_complement
@@ -245,8 +246,9 @@ def clean_sequences(
     >>> report
     QCReport(5 rows in, 2 kept, 3 dropped: exact duplicate row 1, invalid character 1, missing target 1; modified: upper-cased 1)
     """
-    if not 0 <= max_n_fraction <= 1:
-        raise ValueError(f"max_n_fraction must be between 0 and 1, got {max_n_fraction!r}.")
+    check_params(
+        "clean_sequences", {"max_n_fraction": max_n_fraction}, {"max_n_fraction": [numbers(0, 1)]}
+    )
     if target_cols is None:
         target_cols = [
             c
@@ -265,11 +267,18 @@ def clean_sequences(
     n_targets = len(target_cols)
     if min_measured is None:
         min_measured = n_targets
-    if not 0 <= min_measured <= n_targets:
-        raise ValueError(
-            f"min_measured must be between 0 and the number of target columns ({n_targets}), "
-            f"got {min_measured!r}."
-        )
+    check_params(
+        "clean_sequences",
+        {"min_measured": min_measured},
+        {
+            "min_measured": [
+                Rule(
+                    lambda v: integers(0, None).is_satisfied_by(v) and v <= n_targets,
+                    f"an int from 0 to the number of target columns ({n_targets})",
+                )
+            ]
+        },
+    )
 
     work = df.reset_index(drop=True).copy()
     raw_seq = work[sequence_col].fillna("").astype(str)

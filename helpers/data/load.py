@@ -237,7 +237,7 @@ def load_table(path: str | Path, spec: TableSpec | None = None, **settings: Any)
         if spec.targets_path is None:
             raise ValueError(
                 f"{path} is FASTA, which holds no measurements: pass targets_path= "
-                f"(a table with an id column and a {spec.target_col!r} column)."
+                f"(a table with an id column and the measurement column {spec.target_col!r})."
             )
         raw = _read_fasta_records(path)
         ids, sequences = raw["id"].astype(str), raw["sequence"]

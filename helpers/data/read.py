@@ -134,6 +134,21 @@ def _text_head(path: Path, n_bytes: int = 65536) -> str:
         return handle.read(n_bytes).decode("utf-8-sig", errors="replace")
 
 
+def _first_ragged_line(path: Path, sep: str) -> str:
+    """Describe the first line whose number of fields differs from the header's ('' if none)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle, delimiter=sep)
+        header = next(rows, [])
+        for row in rows:
+            if len(row) > len(header):
+                return (
+                    f"line {rows.line_num} has {len(row)} fields but the header has "
+                    f"{len(header)} ({header}). A value may hold an unquoted "
+                    f"{_separator_name(sep)}: quote it, or remove the extra field(s)."
+                )
+    return ""
+
+
 def _check_unique_columns(names: Sequence[str], path: Path) -> None:
     """Raise naming the column names that occur more than once in a header."""
     repeated = [n for n in dict.fromkeys(names) if n and list(names).count(n) > 1]
@@ -262,7 +277,7 @@ def read_text_table(
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
         raise ValueError(
             f"{path} could not be read as a {_separator_name(sep)}-separated table with one "
-            f"field per header column: {err}"
+            f"field per header column: {_first_ragged_line(path, sep) or str(err).strip()}"
         ) from err
     table.columns = [str(c).strip() for c in table.columns]
     if table.empty:
