@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers.core.checks import Rule, check_params, integers, numbers
 from helpers.evaluation import verdict
 from helpers.interpret import mutagenesis_scan
 from helpers.sequences import DNA, validate_sequences
@@ -346,14 +347,20 @@ def greedy_design(
     >>> result.sequences, result.n_edits.tolist()
     (['TTAA'], [2])
     """
-    if not isinstance(max_edits, int | np.integer) or isinstance(max_edits, bool) or max_edits < 0:
-        raise ValueError(
-            f"greedy_design: max_edits must be a non-negative integer, got {max_edits!r}"
-        )
-    if not np.isfinite(target):
-        raise ValueError(f"greedy_design: target must be a finite number, got {target!r}")
-    if not stop_within >= 0:
-        raise ValueError(f"greedy_design: stop_within must be >= 0, got {stop_within!r}")
+    check_params(
+        "greedy_design",
+        {"max_edits": max_edits, "target": target, "stop_within": stop_within},
+        {
+            "max_edits": [integers(0)],
+            "target": [
+                Rule(
+                    lambda t: numbers(None, None).is_satisfied_by(t) and np.isfinite(t),
+                    "a finite number",
+                )
+            ],
+            "stop_within": [numbers(0, None)],
+        },
+    )
     starts = list(starts)
     if not starts:
         raise ValueError("greedy_design: starts is empty")

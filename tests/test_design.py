@@ -127,9 +127,16 @@ def test_greedy_design_penalty_steers_the_search():
     [
         ({"starts": []}, "starts is empty"),
         ({"starts": ["ACXT"]}, "invalid character"),
-        ({"max_edits": -1}, "max_edits"),
-        ({"target": float("nan")}, "target must be a finite"),
-        ({"stop_within": -0.1}, "stop_within"),
+        (
+            {"max_edits": -1},
+            r"^greedy_design: max_edits must be an int in the range \[0, inf\), got -1$",
+        ),
+        ({"target": float("nan")}, "^greedy_design: target must be a finite number, got nan$"),
+        ({"target": float("inf")}, "^greedy_design: target must be a finite number, got inf$"),
+        (
+            {"stop_within": -0.1},
+            r"^greedy_design: stop_within must be a float in the range \[0\.0, inf\], got -0\.1$",
+        ),
     ],
 )
 def test_greedy_design_bad_input(kwargs, match):

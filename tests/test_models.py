@@ -136,7 +136,9 @@ def test_plan_folds_with_few_of_your_groups_says_leave_one_background_out():
 
 
 def test_plan_folds_bad_arguments():
-    with pytest.raises(ValueError, match=exact("n_folds must be an integer >= 2, got 1.")):
+    with pytest.raises(
+        ValueError, match=exact("plan_folds: n_folds must be an int in the range [2, inf), got 1")
+    ):
         plan_folds(["ACGT", "GGCA"], [1.0, 2.0], n_folds=1)
     with pytest.raises(ValueError, match=exact("2 sequences but 1 targets.")):
         plan_folds(["ACGT", "GGCA"], [1.0], n_folds=2)
@@ -171,3 +173,21 @@ def test_one_hot_model_finds_the_planted_box():
     assert scan.matrix.shape == (4, 30)
     assert scan.model == "one-hot ridge"
     assert scan.sequence == frame.set_index("id").loc[scan.id, "sequence"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"alphas": ()}, "alphas must be a non-empty sequence of positive numbers, got ()"),
+        (
+            {"alphas": (1, -2)},
+            "alphas must be a non-empty sequence of positive numbers, got (1, -2)",
+        ),
+        ({"n_splits": 1}, "n_splits must be an int in the range [2, inf), got 1"),
+        ({"n_splits": True}, "n_splits must be an int in the range [2, inf), got True"),
+    ],
+)
+def test_grouped_ridge_cv_bad_parameters_name_the_owner(params, message):
+    X, y = np.ones((4, 2)), np.arange(4.0)
+    with pytest.raises(ValueError, match="^" + re.escape("GroupedRidgeCV: " + message) + "$"):
+        GroupedRidgeCV(**params).fit(X, y, groups=[0, 0, 1, 1])

@@ -26,6 +26,7 @@ scikit-learn 1.2; the lock pins the version).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from numbers import Integral, Real
 from typing import Any
@@ -44,6 +45,7 @@ from sklearn.utils._param_validation import (
 )
 
 __all__ = [
+    "POSITIVE_NUMBERS",
     "HasMethods",
     "Interval",
     "Options",
@@ -149,6 +151,24 @@ def numbers(left: float | None, right: float | None = None, *, closed: str = "bo
     (True, False, False, 'a float in the range [0.0, 1.0)')
     """
     return _NoBoolInterval(Real, left, right, closed=closed)
+
+
+def _positive_numbers(values: Any) -> bool:
+    try:
+        items = list(values)
+    except TypeError:
+        return False
+    return bool(items) and all(
+        isinstance(a, int | float | np.integer | np.floating)
+        and not isinstance(a, bool)
+        and math.isfinite(a)
+        and a > 0
+        for a in items
+    )
+
+
+#: A non-empty sequence of finite positive numbers (a grid of penalties).
+POSITIVE_NUMBERS = Rule(_positive_numbers, "a non-empty sequence of positive numbers")
 
 
 def _describe(constraint: _Constraint) -> str:

@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from helpers.core.checks import POSITIVE_NUMBERS, ParamsChecked, fit_context, integers
 from helpers.encoding import KmerVectorizer, OneHotSequenceEncoder
 
 __all__ = [
@@ -60,7 +61,7 @@ def _dense() -> FunctionTransformer:
     return FunctionTransformer(to_dense, accept_sparse=True, feature_names_out="one-to-one")
 
 
-class GroupedRidgeCV(RegressorMixin, BaseEstimator):
+class GroupedRidgeCV(ParamsChecked, RegressorMixin, BaseEstimator):
     """Ridge regression whose penalty is chosen by *grouped* inner cross-validation.
 
     scikit-learn's ``RidgeCV`` chooses ``alpha`` by leave-one-out over rows:
@@ -98,10 +99,16 @@ class GroupedRidgeCV(RegressorMixin, BaseEstimator):
     (True, 1.0)
     """
 
+    _parameter_constraints: dict[str, list] = {
+        "alphas": [POSITIVE_NUMBERS],
+        "n_splits": [integers(2)],
+    }
+
     def __init__(self, alphas: Any = RIDGE_ALPHAS, n_splits: int = 3) -> None:
         self.alphas = alphas
         self.n_splits = n_splits
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any, groups: Any = None) -> GroupedRidgeCV:
         """Choose ``alpha`` by grouped inner CV, then refit on all rows.
 
@@ -119,12 +126,6 @@ class GroupedRidgeCV(RegressorMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, accept_sparse=False, y_numeric=True, dtype=float)
         alphas = np.asarray(self.alphas, dtype=float).ravel()
-        if alphas.size == 0 or (alphas <= 0).any():
-            raise ValueError(f"alphas must be positive numbers, got {self.alphas!r}.")
-        if isinstance(self.n_splits, bool) or not isinstance(self.n_splits, int | np.integer):
-            raise ValueError(f"n_splits must be an integer >= 2, got {self.n_splits!r}.")
-        if self.n_splits < 2:
-            raise ValueError(f"n_splits must be an integer >= 2, got {self.n_splits!r}.")
         if groups is None:
             raise ValueError(
                 "GroupedRidgeCV.fit needs groups= (the similarity group of every row), so "

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold
 
+from helpers.core.checks import check_params, integers
 from helpers.evaluation import similarity_groups
 
 __all__ = [
@@ -234,8 +235,7 @@ def plan_folds(
     """
     sequences = list(sequences)
     y = np.asarray(y, dtype=float)
-    if isinstance(n_folds, bool) or not isinstance(n_folds, int | np.integer) or n_folds < 2:
-        raise ValueError(f"n_folds must be an integer >= 2, got {n_folds!r}.")
+    check_params("plan_folds", {"n_folds": n_folds}, {"n_folds": [integers(2)]})
     if len(sequences) != len(y):
         raise ValueError(f"{len(sequences)} sequences but {len(y)} targets.")
     notes: list[str] = []

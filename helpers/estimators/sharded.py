@@ -27,7 +27,14 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
-from helpers.core.checks import HasMethods, ParamsChecked, Rule, fit_context, integers, numbers
+from helpers.core.checks import (
+    POSITIVE_NUMBERS,
+    HasMethods,
+    ParamsChecked,
+    fit_context,
+    integers,
+    numbers,
+)
 from helpers.encoding import KmerVectorizer
 from helpers.estimators.ridge_stats import (
     RidgeStats,
@@ -43,17 +50,6 @@ __all__ = ["ShardedRidge", "ShardedSGDRegressor", "check_list"]
 
 # the shard writer is used by the Examples (doctests run in this namespace)
 _EXAMPLES = (write_promoter_shards,)
-
-
-def _positive_numbers(values: Any) -> bool:
-    items = list(values)
-    return bool(items) and all(
-        isinstance(a, int | float | np.integer | np.floating)
-        and not isinstance(a, bool)
-        and math.isfinite(a)
-        and a > 0
-        for a in items
-    )
 
 
 _SHARED_CONSTRAINTS: dict[str, list] = {
@@ -121,7 +117,7 @@ class ShardedRidge(ParamsChecked, BaseEstimator):
 
     _parameter_constraints: dict[str, list] = {
         **_SHARED_CONSTRAINTS,
-        "alphas": [Rule(_positive_numbers, "a non-empty sequence of positive numbers")],
+        "alphas": [POSITIVE_NUMBERS],
         "split_every": [integers(2)],
         "chunk_rows": [integers(1)],
         "selection_tol": [numbers(0, None, closed="left")],
