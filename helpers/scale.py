@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from helpers.core.checks import check_params, integers
 from helpers.sequences import validate_sequences
 from helpers.simulate import UP_MUTATION_RATE, log_rate, simulate_batch
 
@@ -171,9 +172,11 @@ def write_promoter_shards(
     ...     [p.name for p in paths], read_shard(paths[2]).shape
     (['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet'], (50, 3))
     """
-    n, shard_size = int(n), int(shard_size)
-    if n < 1 or shard_size < 1:
-        raise ValueError(f"n and shard_size must be at least 1, got n={n}, shard_size={shard_size}")
+    check_params(
+        "write_promoter_shards",
+        {"n": n, "shard_size": shard_size},
+        {"n": [integers(1)], "shard_size": [integers(1)]},
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     width = max(9, len(str(n - 1)))  # fixed: ids do not depend on n
@@ -451,8 +454,7 @@ def tree_reduce(
     """
     if not parts:
         raise ValueError("nothing to reduce: no parts")
-    if split_every < 2:
-        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    check_params("tree_reduce", {"split_every": split_every}, {"split_every": [integers(2)]})
     level = list(parts)
     while len(level) > 1:
         level = [

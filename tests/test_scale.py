@@ -15,6 +15,7 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 
 from helpers.encoding import KmerVectorizer
+from helpers.estimators.ridge_stats import ridge_from_stats
 from helpers.scale import (
     RidgeStats,
     ShardedRidge,
@@ -414,3 +415,30 @@ def test_progress_bar_goes_to_stderr(shards, capsys):
         scores = scores.score_shards(shards[2:3])
     assert scores["n"] == SHARD
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda tmp: write_promoter_shards(tmp, 0),
+            "write_promoter_shards: n must be an int in the range [1, inf), got 0",
+        ),
+        (
+            lambda tmp: write_promoter_shards(tmp, 10, shard_size=2.5),
+            "write_promoter_shards: shard_size must be an int in the range [1, inf), got 2.5",
+        ),
+        (
+            lambda tmp: tree_reduce([1, 2], split_every=1),
+            "tree_reduce: split_every must be an int in the range [2, inf), got 1",
+        ),
+        (
+            lambda tmp: ridge_from_stats(None, 0.0),
+            "ridge_from_stats: alpha must be a float in the range (0.0, inf), got 0.0",
+        ),
+    ],
+    ids=["n", "shard_size", "split_every", "alpha"],
+)
+def test_function_parameters_name_the_function(tmp_path, call, message):
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        call(tmp_path)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection._search import BaseSearchCV
 
+from helpers.core.checks import check_params, integers
 from helpers.coursework.candidates import to_dense
 from helpers.coursework.cross_validation import CVResults, as_frame
 from helpers.data.table import SequenceTable
@@ -169,8 +170,9 @@ def model_importance(
     name = results.best_model if model is None else model
     if name not in results.estimators:
         raise ValueError(f"no model {name!r}; cross-validated: {list(results.estimators)}.")
-    if not 0 <= fold < len(results.test_indices):
-        raise ValueError(f"fold must be in 0..{len(results.test_indices) - 1}, got {fold}.")
+    check_params(
+        "model_importance", {"fold": fold}, {"fold": [integers(0, len(results.test_indices) - 1)]}
+    )
     pipeline = results.estimators[name][fold]
     test = results.test_indices[fold]
     train = np.setdiff1d(np.arange(len(table)), test)

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
+from helpers.core.checks import check_params, numbers
 from helpers.scale import read_shard
 
 __all__ = ["RidgeStats", "ridge_from_stats", "shard_stats"]
@@ -229,8 +230,9 @@ def ridge_from_stats(stats: RidgeStats, alpha: float) -> tuple[np.ndarray, float
     coef : numpy.ndarray of shape (p,)
     intercept : float
     """
-    if alpha <= 0:
-        raise ValueError(f"alpha must be positive, got {alpha}")
+    check_params(
+        "ridge_from_stats", {"alpha": alpha}, {"alpha": [numbers(0, None, closed="neither")]}
+    )
     cxx, cxy, _, mx, my = stats.centered()
     A = cxx + alpha * np.eye(len(cxy))
     coef = scipy.linalg.solve(A, cxy, assume_a="pos")
