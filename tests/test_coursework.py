@@ -227,7 +227,7 @@ GOOD_HEADER = "name,seq,tpm\n"
             GOOD_HEADER + "A1,ACGT,1\n",
             {"fmt": "xlsx"},
             ValueError,
-            r"TableSpec: fmt must be 'table'",
+            r"^TableSpec: fmt must be one of 'csv', 'fasta', 'table' or None, got 'xlsx'$",
         ),
         (
             GOOD_HEADER + "A1,ACGT,1\n",

@@ -42,16 +42,14 @@ def exact(message: str) -> str:
     [
         (
             {"fmt": "xlsx"},
-            "TableSpec: fmt must be 'table' (or 'csv': any delimited text table), 'fasta' or "
-            "None (guess from the file), got 'xlsx'.",
+            "TableSpec: fmt must be one of 'csv', 'fasta', 'table' or None, got 'xlsx'",
         ),
         (
             {"target_transform": "log"},
-            "TableSpec: target_transform must be one of ['ln', 'log10', 'log2'] or None, got "
-            "'log'.",
+            "TableSpec: target_transform must be one of 'ln', 'log10', 'log2' or None, got 'log'",
         ),
-        ({"header": "no"}, "TableSpec: header must be True or False, got 'no'."),
-        ({"orient": 1}, "TableSpec: orient must be True or False, got 1."),
+        ({"header": "no"}, "TableSpec: header must be True or False, got 'no'"),
+        ({"orient": 1}, "TableSpec: orient must be True or False, got 1"),
         (
             {"replicate_cols": ["r1"]},
             "TableSpec: replicate_cols names one column ('r1'); replicates are two or more "
@@ -62,7 +60,10 @@ def exact(message: str) -> str:
             "TableSpec: target_col is None but no replicate_cols are given: name the "
             "measurement column, or the replicate columns whose mean is the target.",
         ),
-        ({"pseudocount": -1}, "TableSpec: pseudocount must be a number >= 0, got -1."),
+        (
+            {"pseudocount": -1},
+            "TableSpec: pseudocount must be a float in the range [0.0, inf], got -1",
+        ),
         (
             {"pseudocount": 1},
             "TableSpec: pseudocount=1 is added before a log transform, but target_transform "

@@ -19,10 +19,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
+
+from helpers.core.checks import StrOptions, check_params, numbers
 
 __all__ = [
     "DROP_REASONS",
@@ -282,7 +284,7 @@ class TableSpec:
     >>> TableSpec(target_transform="log")
     Traceback (most recent call last):
     ...
-    ValueError: TableSpec: target_transform must be one of ['ln', 'log10', 'log2'] or None, got 'log'.
+    ValueError: TableSpec: target_transform must be one of 'ln', 'log10', 'log2' or None, got 'log'
     """
 
     fmt: Literal["table", "csv", "fasta"] | None = None
@@ -302,24 +304,25 @@ class TableSpec:
     higher_is_stronger: bool = True
     orient: bool = False
 
+    #: What each checked setting may be (:func:`helpers.core.checks.check_params`).
+    _parameter_constraints: ClassVar[dict[str, list]] = {
+        "fmt": [StrOptions(set(_FORMATS) - {None}), None],
+        "target_transform": [StrOptions(set(TARGET_TRANSFORMS)), None],
+        "header": ["boolean"],
+        "targets_header": ["boolean"],
+        "higher_is_stronger": ["boolean"],
+        "orient": ["boolean"],
+        "pseudocount": [numbers(0, None)],
+    }
+
     def __post_init__(self) -> None:
         """Validate the settings that do not need the file."""
         object.__setattr__(self, "replicate_cols", tuple(self.replicate_cols or ()))
-        if self.fmt not in _FORMATS:
-            raise ValueError(
-                "TableSpec: fmt must be 'table' (or 'csv': any delimited text table), 'fasta' "
-                f"or None (guess from the file), got {self.fmt!r}."
-            )
-        if self.target_transform is not None and self.target_transform not in TARGET_TRANSFORMS:
-            raise ValueError(
-                f"TableSpec: target_transform must be one of {sorted(TARGET_TRANSFORMS)} or "
-                f"None, got {self.target_transform!r}."
-            )
-        for name in ("header", "targets_header", "higher_is_stronger", "orient"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise ValueError(
-                    f"TableSpec: {name} must be True or False, got {getattr(self, name)!r}."
-                )
+        check_params(
+            "TableSpec",
+            {name: getattr(self, name) for name in self._parameter_constraints},
+            self._parameter_constraints,
+        )
         if len(self.replicate_cols) == 1:
             raise ValueError(
                 f"TableSpec: replicate_cols names one column ({self.replicate_cols[0]!r}); "
@@ -331,8 +334,6 @@ class TableSpec:
                 "measurement column, or the replicate columns whose mean is the target."
             )
         pseudo = self.pseudocount
-        if isinstance(pseudo, bool) or not isinstance(pseudo, int | float) or not pseudo >= 0:
-            raise ValueError(f"TableSpec: pseudocount must be a number >= 0, got {pseudo!r}.")
         if pseudo and self.target_transform is None:
             raise ValueError(
                 f"TableSpec: pseudocount={pseudo!r} is added before a log transform, but "
