@@ -38,6 +38,9 @@ def test_importance_table_ties_keep_input_order():
     assert table["feature"].tolist() == ["x", "y", "z"]
 
 
+TO = "convert the column to numbers first (e.g. pandas.to_numeric)."
+
+
 @pytest.mark.parametrize(
     ("importances", "names", "kwargs", "message"),
     [
@@ -57,8 +60,18 @@ def test_importance_table_ties_keep_input_order():
             "importance_table: top must be None or an int in the range [1, inf), got 0",
         ),
         ([1.0], ["a"], {"std": [1.0, 2.0]}, "std has 2 values, expected 1"),
-        ([1.0, "x"], ["a", "b"], {}, "importances must hold numbers, but entry 1 is 'x'"),
-        ([1.0], ["a"], {"std": ["wide"]}, "std must hold numbers, but entry 0 is 'wide'"),
+        (
+            [1.0, "x"],
+            ["a", "b"],
+            {},
+            f"importances must contain numbers, got 'x' at position 1; {TO}",
+        ),
+        (
+            [1.0],
+            ["a"],
+            {"std": ["wide"]},
+            f"std must contain numbers, got 'wide' at position 0; {TO}",
+        ),
     ],
     ids=["lengths", "NaN", "inf", "sort_by", "top", "std-length", "text", "std-text"],
 )

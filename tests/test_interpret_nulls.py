@@ -205,7 +205,12 @@ def test_impurity_importances_sum_to_one_even_for_noise(analysis):
             {"n_shuffles": 0},
             "shuffled_target_null: n_shuffles must be an int in the range [1, inf), got 0",
         ),
-        ([1.0, "high"], {}, "y must hold numbers, but entry 1 is 'high'"),
+        (
+            [1.0, "high"],
+            {},
+            "y must contain numbers, got 'high' at position 1; "
+            "convert the column to numbers first (e.g. pandas.to_numeric).",
+        ),
     ],
     ids=["one-value", "NaN", "n_shuffles", "text"],
 )

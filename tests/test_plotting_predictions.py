@@ -44,20 +44,23 @@ def test_drawing_on_a_given_axes():
     assert plot_observed_vs_predicted([1, 2], [1, 2], ax=ax) is ax
 
 
+TO_NUMBERS = "convert the column to numbers first (e.g. pandas.to_numeric)."
+
+
 @pytest.mark.parametrize("plot", [plot_observed_vs_predicted, plot_residuals])
 @pytest.mark.parametrize(
     ("y_true", "y_pred", "message"),
     [
         ([1, 2, 3], [1, 2], "y_true and y_pred must have the same length, got 3 and 2"),
-        ([[1, 2]], [1, 2], "y_true must be 1-D, got shape (1, 2)"),
-        ([1, 2], ["a", "b"], "y_pred must hold numbers: could not convert string to float: 'a'"),
+        ([[1, 2]], [1, 2], "y_true must be one-dimensional, got shape (1, 2)."),
+        ([1, 2], ["a", "b"], f"y_pred must contain numbers, got 'a' at position 0; {TO_NUMBERS}"),
         (
             [1.0, 2.0],
-            ["a", 2.0],
-            "y_pred must hold numbers: could not convert string to float: 'a'",
+            [1.0, "b"],
+            f"y_pred must contain numbers, got 'b' at position 1; {TO_NUMBERS}",
         ),
     ],
-    ids=["lengths", "2-D", "text", "text-first"],
+    ids=["lengths", "2-D", "text", "text-second"],
 )
 def test_paired_inputs_bad(plot, y_true, y_pred, message):
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import pearsonr
 
+from helpers.core.arrays import as_float_array
 from helpers.core.checks import check_params
-from helpers.evaluation.metrics import _as_float_array
 
 __all__ = ["NoiseCeiling", "noise_ceiling"]
 
@@ -132,7 +132,7 @@ def noise_ceiling(replicates, transform: Callable[[np.ndarray], np.ndarray] | No
     (0.9, 0.947, 0.973)
     """
     check_params("noise_ceiling", {"transform": transform}, {"transform": [None, callable]})
-    values = _as_float_array(replicates, "replicates")
+    values = as_float_array(replicates, "replicates")
     if values.ndim != 2 or values.shape[1] < 2:
         raise ValueError(
             f"replicates must be a 2-D array (n sequences, m >= 2 replicates), "

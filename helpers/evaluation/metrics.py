@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import pearsonr, spearmanr
 
+from helpers.core.arrays import as_1d_float
 from helpers.core.checks import StrOptions, check_params
 
 __all__ = ["HIGHER_IS_BETTER", "METRICS", "compare_models", "regression_report"]
@@ -31,58 +32,10 @@ METRICS: tuple[str, ...] = ("mse", "rmse", "mae", "r2", "pearson_r", "spearman_r
 HIGHER_IS_BETTER: frozenset[str] = frozenset({"r2", "pearson_r", "spearman_rho"})
 
 
-def _first_non_numeric(values) -> tuple[tuple[int, ...], object] | None:
-    """Index and value of the first element of ``values`` that is not a number.
-
-    ``None`` if there is none, or if ``values`` is ragged (rows of different
-    lengths), which numpy cannot lay out as an array at all.
-    """
-    for index, value in np.ndenumerate(np.asarray(values, dtype=object)):
-        if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str | bytes):
-            return None
-        try:
-            float(value if value is not None else "nan")
-        except (TypeError, ValueError):
-            return index, value
-    return None
-
-
-def _as_float_array(values, name: str) -> np.ndarray:
-    """Return ``values`` as a float array or raise a ValueError naming it and the bad value."""
-    try:
-        return np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as err:
-        try:
-            bad = _first_non_numeric(values)
-        except (TypeError, ValueError):  # e.g. ragged rows: numpy cannot even hold them
-            bad = None
-        if bad is None:
-            raise ValueError(f"{name} could not be read as numbers: {err}") from None
-        index, value = bad
-        if len(index) == 2:
-            where = f"row {index[0]}, column {index[1]}"
-        else:
-            where = f"position {', '.join(map(str, index)) or 0}"
-        raise ValueError(
-            f"{name} must contain numbers, got {value!r} at {where}; convert "
-            "the column to numbers first (e.g. pandas.to_numeric)."
-        ) from None
-
-
-def _as_1d_float(values, name: str) -> np.ndarray:
-    """Return ``values`` as a 1-D float array or raise a ValueError naming it."""
-    arr = _as_float_array(values, name)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}.")
-    return arr
-
-
 def _check_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     """Validate a (y_true, y_pred) pair: same length, at least 2 values, no NaN."""
-    yt = _as_1d_float(y_true, "y_true")
-    yp = _as_1d_float(y_pred, "y_pred")
+    yt = as_1d_float(y_true, "y_true")
+    yp = as_1d_float(y_pred, "y_pred")
     if yt.shape[0] != yp.shape[0]:
         raise ValueError(
             f"y_true and y_pred have different lengths ({yt.shape[0]} and {yp.shape[0]})."

@@ -14,25 +14,15 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils import get_tags
 
+from helpers.core.arrays import as_float_array
 from helpers.core.checks import StrOptions, check_params, integers
 
 __all__ = ["importance_table", "restricted_permutation_importance"]
 
 
 def _as_floats(values: Any, name: str) -> np.ndarray:
-    """``values`` as a flat float array, or a ValueError naming ``name`` and the entry."""
-    try:
-        return np.asarray(values, dtype=float).ravel()
-    except (TypeError, ValueError) as err:
-        flat = np.asarray(values, dtype=object).ravel()
-        for index, value in enumerate(flat):
-            try:
-                float(value)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"{name} must hold numbers, but entry {index} is {value!r}"
-                ) from err
-        raise ValueError(f"{name} must be a flat array of numbers: {err}") from err
+    """``values`` as a flat float array, or the one "must contain numbers" error naming ``name``."""
+    return as_float_array(values, name).ravel()
 
 
 def importance_table(

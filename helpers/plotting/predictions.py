@@ -7,6 +7,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from helpers.core.arrays import as_1d_float
 from helpers.plotting.style import _new_ax, _shared_docs
 
 __all__ = ["plot_observed_vs_predicted", "plot_residuals"]
@@ -17,16 +18,7 @@ _EXAMPLES = (plt,)
 
 def _paired(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     """``y_true`` and ``y_pred`` as 1-D float arrays of one length, or a ValueError."""
-    arrays = []
-    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
-        try:
-            array = np.asarray(values, dtype=float)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"{name} must hold numbers: {err}") from err
-        if array.ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
-        arrays.append(array)
-    yt, yp = arrays
+    yt, yp = as_1d_float(y_true, "y_true"), as_1d_float(y_pred, "y_pred")
     if yt.size != yp.size:
         raise ValueError(
             f"y_true and y_pred must have the same length, got {yt.size} and {yp.size}"
