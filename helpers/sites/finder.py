@@ -58,7 +58,8 @@ def find_sites(
     Raises
     ------
     ValueError
-        On bad sequences (see :func:`encode_codes`) or spacers outside 15–19.
+        On bad sequences (see :func:`helpers.sites.scan.encode_codes`) or
+        spacers outside 15–19 (``find_sites: spacers must be ...``).
 
     Examples
     --------
@@ -110,6 +111,12 @@ def site_agreement(found, annotated, tolerance: int = 1) -> float:
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        If ``tolerance`` is not an int >= 0, or ``found`` and ``annotated``
+        are not non-empty 1-D arrays of one length.
 
     Examples
     --------

@@ -46,6 +46,12 @@ def parts_from_sites(
     pandas.DataFrame
         Columns :data:`PART_NAMES` (uppercase str), one row per sequence.
 
+    Raises
+    ------
+    ValueError
+        On bad sequences, a ``sites`` table of another length, or
+        ``discriminator`` or ``itr`` not an int >= 0.
+
     Examples
     --------
     >>> from helpers.sites.finder import find_sites
