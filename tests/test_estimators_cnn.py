@@ -175,6 +175,20 @@ def test_warns_at_max_epochs_without_meeting_the_stopping_rule(collapsed):
     )
 
 
+@pytest.mark.slow  # fits a network (JAX compiles it): make test-fast stays under 30 s of CPU
+def test_warnings_point_at_the_callers_line(collapsed):
+    """Both warnings name the line that called ``fit`` (here, the fixture), not fit_context's."""
+    _, caught, _ = collapsed
+    ours = [
+        w
+        for w in caught
+        if (w.category is ConvergenceWarning and "max_epochs=2" in str(w.message))
+        or (w.category is UserWarning and "the network collapsed" in str(w.message))
+    ]
+    assert {w.category for w in ours} == {ConvergenceWarning, UserWarning}
+    assert {w.filename for w in ours} == {__file__}
+
+
 @pytest.mark.slow
 def test_collapse_of_issue_19_is_caught(embedded_split):
     """Seed 1 with reverse complements on the simulated library stays at the mean predictor.

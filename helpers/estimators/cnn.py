@@ -441,7 +441,7 @@ class CNNRegressor(ParamsChecked, RegressorMixin, BaseEstimator):
                 f"(best epoch {self.best_epoch_}, patience {self.patience}): the stopping rule "
                 "was not met. Increase max_epochs (or the learning_rate).",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,  # past fit_context's wrapper: the caller's line
             )
         best = min(self.history_["val_loss"])
         self.baseline_val_loss_ = float(
@@ -456,7 +456,7 @@ class CNNRegressor(ParamsChecked, RegressorMixin, BaseEstimator):
                 "Refit with another random_state, a lower learning_rate or "
                 "conv_activation='relu', or check that the sequences explain the target.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,  # past fit_context's wrapper: the caller's line
             )
         self.n_params_ = int(model.count_params())
         return self
