@@ -126,11 +126,6 @@ def test_shard_depends_only_on_seed_and_index(shards, tmp_path):
     assert read_shard(other[0])["sequence"].iloc[0] != read_shard(shards[0])["sequence"].iloc[0]
 
 
-def test_bad_sizes(tmp_path):
-    with pytest.raises(ValueError, match="at least 1"):
-        write_promoter_shards(tmp_path, 0)
-
-
 # --------------------------------------------------------------------------- #
 # exact ridge
 # --------------------------------------------------------------------------- #
