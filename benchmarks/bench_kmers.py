@@ -7,7 +7,7 @@ Encodes ``n`` random sequences of ``length`` nt at ``k`` three ways, in one proc
 (a) simple   a list of k-mer strings per sequence + ``MultiLabelBinarizer``
              (dense presence matrix, as chapter 03 first shows it)
 (b) sklearn  ``CountVectorizer(analyzer="char", ngram_range=(k, k), lowercase=False)``
-(c) fast     ``helpers.encoding.KmerVectorizer(k)``
+(c) fast     ``helpers.features.KmerVectorizer(k)``
 
 and checks that (c) gives exactly the counts of (b) and the presence matrix of
 (a). Wall-clock and CPU times are reported; (a) and (b) run once (they take

@@ -22,7 +22,7 @@ neutral start (``init_scale=0.05``), which records which −35 and −10 words
 the weights reach on their own.
 
 Writes ``benchmarks/results/transfer_runs.json``; chapter 11 reads it and
-``tests/test_transfer.py::test_bench_transfer_reproduces`` (slow) re-runs
+``tests/test_estimators_latent_sites.py::test_bench_transfer_reproduces`` (slow) re-runs
 seed 0, the final fit and the neutral start and compares numbers within the
 book's output tolerance and verdict words exactly.
 Run: ``.venv/bin/python benchmarks/bench_transfer.py`` (eight converged fits
