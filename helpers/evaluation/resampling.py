@@ -227,6 +227,7 @@ def _is_interval(value: Sequence[float]) -> bool:
 
 
 _INTERVAL = Rule(_is_interval, "(estimate, low, high) with low <= high")
+_THREE_WORDS = Rule(lambda w: len(w) == 3 and all(isinstance(x, str) for x in w), "three strings")
 
 #: Margin of :func:`verdict`: the absolute tolerance within which stored outputs
 #: are compared across machines, so a verdict cannot flip on rounding alone.
@@ -274,9 +275,7 @@ def verdict(
         {
             "difference": [_INTERVAL],
             "margin": [numbers(0, None, closed="left")],
-            "words": [
-                Rule(lambda w: len(w) == 3 and all(isinstance(x, str) for x in w), "three strings")
-            ],
+            "words": [_THREE_WORDS],
         },
     )
     _, low, high = (float(v) for v in difference)
