@@ -13,7 +13,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from helpers.core.checks import check_params, integers, numbers
-from helpers.encoding import KmerVectorizer, check_sequences
+from helpers.features.inputs import check_sequences
+from helpers.features.kmers import KmerVectorizer
 
 __all__ = ["similarity_groups"]
 
@@ -21,7 +22,7 @@ __all__ = ["similarity_groups"]
 def _kmer_sets(sequences: Sequence[str], k: int) -> sparse.csr_matrix:
     """Binary (n, 4**k) matrix: which distinct k-mers each sequence holds.
 
-    The presence matrix of :class:`helpers.encoding.KmerVectorizer`, so the
+    The presence matrix of :class:`helpers.features.KmerVectorizer`, so the
     book's one k-mer rule applies: case is ignored and k-mers touching an
     ``N`` (an unknown base) are not counted. Rows are checked by the one
     sequence validator (:mod:`helpers.sequences`) and must be at least ``k`` long.
@@ -62,7 +63,7 @@ def similarity_groups(
     sequences : sequence of str
         The sequences (any length ≥ ``k``; A, C, G, T and N, compared
         case-insensitively; k-mers touching an ``N`` are left out, as in
-        :class:`helpers.encoding.KmerVectorizer`, so a sequence of only ``N``
+        :class:`helpers.features.KmerVectorizer`, so a sequence of only ``N``
         is a group of its own).
     k : int, default=8
         k-mer length, 1 to 15. Larger k makes chance matches between unrelated
