@@ -22,3 +22,31 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+#: The box planted in :func:`planted_box_table`'s sequences, at position 10.
+PLANTED_BOX = "TATAAT"
+
+
+@pytest.fixture
+def planted_box_table():
+    """Make a toy coursework table: random sequences, half with a planted box.
+
+    ``make(n=90, length=30, seed=0)`` returns columns ``id``, ``sequence`` and
+    ``target``; the target is 2 where :data:`PLANTED_BOX` is planted at
+    position 10, plus normal noise of sd 0.2 (used by the coursework tests).
+    """
+    import numpy as np
+    import pandas as pd
+
+    def make(n: int = 90, length: int = 30, seed: int = 0) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        seqs = ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
+        planted = rng.random(n) < 0.5
+        seqs = [
+            s[:10] + PLANTED_BOX + s[16:] if p else s for s, p in zip(seqs, planted, strict=True)
+        ]
+        target = 2.0 * planted + rng.normal(0, 0.2, n)
+        return pd.DataFrame({"id": [f"s{i}" for i in range(n)], "sequence": seqs, "target": target})
+
+    return make

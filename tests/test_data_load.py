@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from helpers.data.clean import quality_control
+from helpers.data.embedded import load_promoters
 from helpers.data.load import load_table
 
 FASTA3 = ">s1\nACGT\n>s2\nGGCA\n>s3\nTTAA\n"
@@ -136,3 +138,81 @@ def test_quality_control_too_few_rows_or_constant_target_raise():
     )
     with pytest.raises(ValueError, match=exact(constant)):
         quality_control(table, cv=1, min_per_fold=1)
+
+
+# --- moved from the coursework tests: FASTA with targets, missing files, bad cells -------
+
+
+def test_load_table_fasta_with_a_targets_table(tmp_path):
+    subset = load_promoters().iloc[:120]
+    fasta = tmp_path / "mine.fa"
+    fasta.write_text(
+        "".join(f">{i} test\n{s}\n" for i, s in zip(subset["id"], subset["sequence"], strict=True))
+    )
+    targets = pd.DataFrame({"name": subset["id"], "value": subset["expression"]})
+    targets.loc[0, "value"] = np.nan  # one record without a measurement
+    extra = pd.DataFrame({"name": ["not-in-fasta"], "value": [1.0]})
+    pd.concat([targets, extra]).to_csv(tmp_path / "values.tsv", sep="\t", index=False)
+
+    table = load_table(
+        fasta, id_col="name", target_col="value", targets_path=tmp_path / "values.tsv"
+    )
+    assert table["id"].tolist() == subset["id"].tolist()
+    assert table.provenance.targets_without_sequence == 1
+    assert np.isnan(table["target"].iloc[0])
+    clean = quality_control(table, cv=3)
+    assert clean.qc.counts()["missing target"] == 1
+    assert len(clean) == 119
+
+
+def test_load_table_missing_file_lists_the_folder(tmp_path, write):
+    write("promoters.csv", "name,seq,tpm\n")
+    message = f"No such file: {tmp_path / 'promoter.csv'}. Files in {tmp_path}: promoters.csv."
+    with pytest.raises(FileNotFoundError, match=exact(message)):
+        load_table(tmp_path / "promoter.csv")
+
+
+def test_load_table_targets_without_the_target_column(write):
+    fasta = write("x.fasta", ">A1\nACGT\n>A2\nACGA\n")
+    targets = write("t.csv", "name,level\nA1,1\n")
+    message = (
+        f"{targets} has no column 'value' (target_col); found ['name', 'level']. Name one of "
+        "these in the settings (or a 0-based position)."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        load_table(fasta, id_col="name", target_col="value", targets_path=targets)
+
+
+def test_load_table_targets_with_a_word_for_a_number(write):
+    fasta = write("x.fasta", ">A1\nACGT\n>A2\nACGA\n")
+    targets = write("t.csv", "name,value\nA1,1\nA2,high\n")
+    message = (
+        f"{targets}: column 'value' must hold numbers, but row 1 (id 'A2') holds 'high'. Fix "
+        "the value, leave the cell empty for a missing measurement, or pass `target_cols=` "
+        "without this column if it is not a measurement."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        load_table(fasta, id_col="name", target_col="value", targets_path=targets)
+
+
+def test_load_table_targets_read_like_a_sequence_table(tmp_path, write):
+    """A targets file gets the CSV reader's BOM, separator, CRLF and decimal-comma handling."""
+    fasta = write("x.fasta", ">A1\nACGT\n>A2\nACGA\n")
+    targets = write("t.csv", "name;value;note\r\nA2;2,5;x\r\nA1;;y\r\n".encode("utf-8-sig"))
+    table = load_table(fasta, id_col="name", target_col="value", targets_path=targets)
+    assert table["id"].tolist() == ["A1", "A2"]
+    np.testing.assert_array_equal(table["target"].to_numpy(), [np.nan, 2.5])
+    message = f"No such file: {tmp_path / 'nope.csv'}. Files in {tmp_path}: t.csv, x.fasta."
+    with pytest.raises(FileNotFoundError, match=exact(message)):
+        load_table(fasta, id_col="name", target_col="value", targets_path=tmp_path / "nope.csv")
+
+
+def test_load_table_infinite_target_in_a_csv_names_file_row_and_id(write):
+    path = write("t.csv", "name,seq,value\nA1,ACGT,1\nA2,ACGA,-inf\n")
+    message = (
+        f"{path}: column 'value' must hold finite numbers, but row 1 (id 'A2') holds '-inf', "
+        "which is infinite. An infinite measurement is often the log of 0: leave the cell "
+        "empty for a missing measurement, or log-transform with a pseudocount, log10(x + c)."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        load_table(path, id_col="name", target_col="value", sequence_col="seq")
