@@ -50,3 +50,53 @@ def planted_box_table():
         return pd.DataFrame({"id": [f"s{i}" for i in range(n)], "sequence": seqs, "target": target})
 
     return make
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """No network and no ``SEQ2EXPR_DATA_DIR``: the shipped copies are what is read.
+
+    The published-data tests use it for every test
+    (``pytestmark = pytest.mark.usefixtures("offline")``).
+    """
+    import socket
+
+    from helpers.data.registry import ENV_VAR
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access blocked by the test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.delenv(ENV_VAR, raising=False)
+
+
+@pytest.fixture
+def no_downloads(monkeypatch):
+    """Fail the test if anything tries to download."""
+    import pooch
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a download was attempted")
+
+    monkeypatch.setattr(pooch, "retrieve", forbidden)
+
+
+@pytest.fixture
+def shipped_copy():
+    """``require(*names)``: the shipped copy of each file (``data/real/NAME.gz``).
+
+    Skips the test when one is missing, and the reason names the missing files;
+    returns the path of the first name.
+    """
+    from helpers.data.registry import SHIPPED_DIR
+
+    def require(*names: str):
+        paths = [SHIPPED_DIR / f"{name}.gz" for name in names]
+        missing = [f"data/real/{path.name}" for path in paths if not path.is_file()]
+        if missing:
+            pytest.skip(f"missing shipped file(s): {', '.join(missing)}")
+        return paths[0] if paths else None
+
+    return require
