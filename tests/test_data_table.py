@@ -1,4 +1,4 @@
-"""Tests of the table contract (helpers.data.table) and of orientation (helpers.data.orient).
+"""Tests of the table contract (helpers.data.table); orientation is in test_data_orient.py.
 
 TableSpec validates its settings with one message format; SequenceTable carries
 the frame, its provenance and one QCReport (nothing in ``DataFrame.attrs``);
@@ -17,7 +17,6 @@ import pytest
 from helpers import datasets, io
 from helpers.coursework.settings import TEMPLATE_SETTINGS
 from helpers.data.load import load_table
-from helpers.data.orient import detect_orientation
 from helpers.data.read import one_line_records
 from helpers.data.table import (
     QCReport,
@@ -26,7 +25,6 @@ from helpers.data.table import (
     bad_cell_error,
     check_finite_numbers,
 )
-from helpers.sequences import reverse_complement
 
 
 def exact(message: str) -> str:
@@ -167,7 +165,7 @@ def test_check_finite_numbers_refuses_missing_values_when_asked():
         check_finite_numbers(values, ids=pd.Series([1, 2]), source="f", allow_missing=False)
 
 
-# --- one-line records and orientation ----------------------------------------------
+# --- one-line records ---------------------------------------------------------------
 
 
 def test_one_line_records_need_every_line_to_be_one(tmp_path):
@@ -178,25 +176,6 @@ def test_one_line_records_need_every_line_to_be_one(tmp_path):
     assert one_line_records(path) is None
     path.write_text(">a\nACGT\n")
     assert one_line_records(path) is None
-
-
-def test_orientation_is_found_whichever_strand_is_the_majority():
-    rng = np.random.default_rng(1)
-    left, right = "GCTAGCAATTCC", "GGATCCTTACGA"
-    seqs = [left + "".join(rng.choice(list("ACGT"), 30)) + right for _ in range(20)]
-    mostly_reverse = [reverse_complement(s) if i < 15 else s for i, s in enumerate(seqs)]
-    found = detect_orientation(mostly_reverse)
-    assert found.n_forward == 15 and found.n_reverse == 5
-    assert found.reverse[15:].all() and not found.reverse[:15].any()
-    assert found.flank5 == reverse_complement(right)
-
-
-def test_orientation_needs_flanks_that_are_not_palindromes():
-    rng = np.random.default_rng(2)
-    flank = "GAATTCGAATTC"  # its own reverse complement
-    seqs = [flank + "".join(rng.choice(list("ACGT"), 30)) + flank for _ in range(20)]
-    assert detect_orientation(seqs) is None
-    assert detect_orientation(["ACGT"] * 10) is None  # shorter than two flanks
 
 
 def test_generated_ids_are_counted_on_the_rows_kept_after_a_subsample(tmp_path):
