@@ -100,3 +100,17 @@ def shipped_copy():
         return paths[0] if paths else None
 
     return require
+
+
+#: Rows and rows per shard of the ``shards`` fixture.
+N_SHARDED, SHARD_ROWS = 2_500, 500
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory):
+    """Five Parquet shards of 500 simulated promoters each (seed 2022), written once per module."""
+    from helpers.scale import write_promoter_shards
+
+    return write_promoter_shards(
+        tmp_path_factory.mktemp("shards"), N_SHARDED, shard_size=SHARD_ROWS, scheduler="synchronous"
+    )
