@@ -218,7 +218,7 @@ def expected_failed_checks(estimator: OnSequences) -> dict[str, str]:
     if isinstance(inner, CNNRegressor):
         failed["check_regressors_train"] = (
             "a 3-epoch CNN on scikit-learn's toy rows does not reach R² 0.5 "
-            "(test_cnn.py tests what it learns, on sequences with motifs)"
+            "(tests/test_estimators_cnn.py tests what it learns, on sequences with motifs)"
         )
     return failed
 

@@ -102,6 +102,22 @@ def test_a_chapter_importing_the_cnn_needs_the_cnn_extra(pair):
     assert "differs from the set-up cell" in problem and "setup-cell cnn" in problem
 
 
+@pytest.mark.parametrize(
+    ("line", "extras"),
+    [
+        ("from helpers.estimators.cnn import CNNRegressor", ["cnn"]),
+        ("from helpers.estimators.cnn_filters import filter_to_pwm", []),
+        ("from helpers.estimators.sharded import ShardedRidge", ["scale"]),
+        ("from helpers.estimators.ridge_stats import RidgeStats", ["scale"]),
+        ("import helpers.scale", ["scale"]),
+    ],
+)
+def test_extras_follow_the_estimators_new_paths(line, extras):
+    from tools.notebooks import needed_extras
+
+    assert needed_extras([nbformat.v4.new_code_cell(line)]) == extras
+
+
 def test_sync_accepts_a_new_canonical_setup_cell_only(pair):
     from tools.notebooks import setup_cell_source
 

@@ -98,8 +98,15 @@ install_missing(EXTRAS)"""
 
 #: Optional-dependency groups (``pyproject.toml``) and what in a chapter's code needs each.
 EXTRA_IMPORTS: dict[str, tuple[str, ...]] = {
-    "cnn": ("helpers.cnn", "keras", "jax"),
-    "scale": ("helpers.scale", "dask", "distributed", "pyarrow"),
+    "cnn": ("helpers.cnn", "helpers.estimators.cnn", "keras", "jax"),
+    "scale": (
+        "helpers.scale",
+        "helpers.estimators.sharded",
+        "helpers.estimators.ridge_stats",
+        "dask",
+        "distributed",
+        "pyarrow",
+    ),
 }
 
 
