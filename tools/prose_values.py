@@ -42,7 +42,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import nbformat
-from myst_nb.core.variables import format_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
@@ -99,6 +98,10 @@ def render_value(spec: str, markdown: bool, glued: Glued) -> str:
         return str(data["text/markdown"]).strip()
     if "text/plain" not in data:
         raise KeyError(f"glue output {name!r} has no text/plain")
+    # imported here: myst_nb pulls in jupyter-cache and SQLAlchemy (about 1 s),
+    # which every test session would pay through the root conftest otherwise
+    from myst_nb.core.variables import format_plain_text
+
     text = format_plain_text(str(data["text/plain"]), fmt or "s")
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
