@@ -24,7 +24,8 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from helpers.core.checks import POSITIVE_NUMBERS, ParamsChecked, fit_context, integers
-from helpers.encoding import KmerVectorizer, OneHotSequenceEncoder
+from helpers.features.kmers import KmerVectorizer
+from helpers.features.onehot import OneHotSequenceEncoder
 
 __all__ = [
     "GroupedRidgeCV",
@@ -225,7 +226,7 @@ def candidate_models(
     Parameters
     ----------
     k : int or (int, int), default=(1, 4)
-        k-mer length(s) for :class:`helpers.encoding.KmerVectorizer`; the
+        k-mer length(s) for :class:`helpers.features.kmers.KmerVectorizer`; the
         default counts all 1- to 4-mers (340 features).
     one_hot : bool, default=False
         Add position-aware models on one-hot encoded sequences (all sequences

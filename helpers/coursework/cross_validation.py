@@ -24,8 +24,9 @@ from sklearn.pipeline import Pipeline
 
 from helpers.coursework.folds import FoldPlan, plan_folds
 from helpers.data.table import SequenceTable
-from helpers.encoding import KmerVectorizer, OneHotSequenceEncoder
 from helpers.evaluation import METRICS, regression_report
+from helpers.features.kmers import KmerVectorizer
+from helpers.features.onehot import OneHotSequenceEncoder
 
 __all__ = [
     "CVResults",
@@ -152,8 +153,8 @@ def cross_validate_models(
     fold on the training rows; every step whose ``fit`` takes ``groups`` (a
     :class:`GroupedRidgeCV`, a ``GridSearchCV`` over ``GroupKFold``) gets the
     training rows' groups, so inner hyperparameter searches are grouped too. Encoders that learn nothing from the rows
-    (:class:`~helpers.encoding.KmerVectorizer`,
-    :class:`~helpers.encoding.OneHotSequenceEncoder`) encode all sequences
+    (:class:`~helpers.features.kmers.KmerVectorizer`,
+    :class:`~helpers.features.onehot.OneHotSequenceEncoder`) encode all sequences
     once, which leaks nothing and saves time.
 
     Parameters

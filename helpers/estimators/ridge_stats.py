@@ -200,7 +200,7 @@ def shard_stats(
         Shards.
     vectorizer : transformer
         A stateless featuriser with a fixed vocabulary, such as
-        :class:`~helpers.encoding.KmerVectorizer` (no ``fit`` needed).
+        :class:`~helpers.features.kmers.KmerVectorizer` (no ``fit`` needed).
     chunk_rows : int, default=20_000
         Rows featurised at a time inside a shard (bounds a worker's memory).
 

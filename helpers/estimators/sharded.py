@@ -35,7 +35,6 @@ from helpers.core.checks import (
     integers,
     numbers,
 )
-from helpers.encoding import KmerVectorizer
 from helpers.estimators.ridge_stats import (
     RidgeStats,
     _check_paths,
@@ -44,6 +43,7 @@ from helpers.estimators.ridge_stats import (
     ridge_from_stats,
     shard_stats,
 )
+from helpers.features.kmers import KmerVectorizer
 from helpers.scale import compute, read_shard, tree_reduce, write_promoter_shards
 
 __all__ = ["ShardedRidge", "ShardedSGDRegressor", "check_list"]
