@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.data.table import first_bad_cell_error, raise_if_infinite
+from helpers.data.table import raise_if_infinite, raise_if_not_numbers
 
 __all__ = [
     "MISSING_TOKENS",
@@ -170,17 +170,14 @@ def _to_numbers(
         text = text.str.replace(decimal, ".", regex=False)
     numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype(float)
     bad = (numbers.isna() & ~missing).to_numpy()
-    if bad.any():
-        raise first_bad_cell_error(
-            bad,
-            values,
-            column=column,
-            ids=ids,
-            source=path,
-            problem="must hold numbers",
-            advice="Fix the value, leave the cell empty for a missing measurement, or pass "
-            "`target_cols=` without this column if it is not a measurement.",
-        )
+    raise_if_not_numbers(
+        bad,
+        values.rename(column),
+        ids=ids,
+        source=path,
+        advice="Fix the value, leave the cell empty for a missing measurement, or pass "
+        "`target_cols=` without this column if it is not a measurement.",
+    )
     raise_if_infinite(numbers.to_numpy(), values.rename(column), ids=ids, source=path)
     return numbers
 

@@ -36,6 +36,7 @@ __all__ = [
     "bad_cell_error",
     "check_finite_numbers",
     "raise_if_infinite",
+    "raise_if_not_numbers",
 ]
 
 #: Target transforms by name: what :func:`helpers.data.load.load_table` applies.
@@ -186,18 +187,15 @@ def check_finite_numbers(
         bad = values.map(lambda v: not (v is None or _is_number(v))).to_numpy(dtype=bool)
         unparsable = bad & pd.to_numeric(values, errors="coerce").isna().to_numpy()
         bad = unparsable if unparsable.any() else bad  # point at a real non-number first
-    if bad.any():
-        raise first_bad_cell_error(
-            bad,
-            values,
-            column=column,
-            ids=ids,
-            source=source,
-            problem="must hold numbers",
-            advice=advice
-            or "Convert the column with pd.to_numeric, deciding what each non-number means "
-            "(or read the file with read_sequences_csv).",
-        )
+    raise_if_not_numbers(
+        bad,
+        values,
+        ids=ids,
+        source=source,
+        advice=advice
+        or "Convert the column with pd.to_numeric, deciding what each non-number means "
+        "(or read the file with read_sequences_csv).",
+    )
     as_float = pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
     if not allow_missing and np.isnan(as_float).any():
         raise first_bad_cell_error(
@@ -402,6 +400,33 @@ class Provenance:
     targets_without_sequence: int = 0
     sequences_without_target: int = 0
     n_read: int = 0
+
+
+def raise_if_not_numbers(
+    bad: np.ndarray, values: pd.Series, *, ids: pd.Series, source: str | Path, advice: str
+) -> None:
+    """Raise :func:`first_bad_cell_error` on the first cell ``bad`` marks as not a number.
+
+    ``values`` is the named column as read; ``advice`` says what to do about it.
+
+    Examples
+    --------
+    >>> raise_if_not_numbers(np.array([False, True]), pd.Series(["1", "n.d."], name="tpm"),
+    ...                      ids=pd.Series(["a", "b"]), source="mine.csv", advice="Fix it.")
+    Traceback (most recent call last):
+    ...
+    ValueError: mine.csv: column 'tpm' must hold numbers, but row 1 (id 'b') holds 'n.d.'. Fix it.
+    """
+    if bad.any():
+        raise first_bad_cell_error(
+            bad,
+            values,
+            column=values.name,
+            ids=ids,
+            source=source,
+            problem="must hold numbers",
+            advice=advice,
+        )
 
 
 def raise_if_infinite(
