@@ -16,6 +16,7 @@ import pytest
 from helpers.data.clean import quality_control
 from helpers.data.embedded import load_promoters
 from helpers.data.load import load_table
+from helpers.data.table import TableSpec
 
 FASTA3 = ">s1\nACGT\n>s2\nGGCA\n>s3\nTTAA\n"
 
@@ -216,3 +217,35 @@ def test_load_table_infinite_target_in_a_csv_names_file_row_and_id(write):
     )
     with pytest.raises(ValueError, match=exact(message)):
         load_table(path, id_col="name", target_col="value", sequence_col="seq")
+
+
+# --- the format: FASTA that is a table, a table that is FASTA (from test_own_data.py) -------
+
+
+def test_load_table_table_given_as_fasta_is_refused(tmp_path, write):
+    """Failure: name<TAB>sequence read as FASTA gave empty sequences, no warning."""
+    path = write("mine.fasta", "p1\tACGTACGT\np2\tGGCAGGCA\np3\tTTTTAAAA\n")
+    targets = write("t.csv", "id,expression\np1,1\np2,2\np3,3\n")
+    message = (
+        f"{path} is not a FASTA file: line 1 is 'p1\\tACGTACGT', but a FASTA file starts with "
+        "a '>id' header line. For a table of sequences use read_sequences_csv. If it is a table "
+        "(e.g. name<TAB>sequence lines), set fmt='table' in the settings (the TableSpec) and "
+        "name its columns."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        load_table(path, targets_path=targets)
+    # read as a table it works
+    spec = TableSpec(fmt="table", header=False, id_col=0, sequence_col=1, targets_path=targets)
+    table = load_table(path, spec)
+    assert table["sequence"].tolist() == ["ACGTACGT", "GGCAGGCA", "TTTTAAAA"]
+
+
+def test_load_table_fasta_given_as_a_table_is_refused(write):
+    path = write("mine.txt", ">p1\nACGT\n>p2\nGGCA\n")
+    message = (
+        f"{path} looks like a FASTA file (it starts with a '>' header line), but is read as a "
+        "table: set fmt='fasta' in the settings (the TableSpec) and give the measurements in "
+        "targets_path; or set fmt='table' to read it as a table all the same."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        load_table(path)

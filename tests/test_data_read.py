@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from helpers.data.clean import clean_sequences
-from helpers.data.read import read_fasta, read_sequences_csv
+from helpers.data.read import read_fasta, read_sequences_csv, read_table, read_text_table
 
 CSV = "id,sequence,rep1,expression\nP1,ACGT,1.5,0.2\nP2,GGCA,2.0,\nP3,TTAA,NA,0.1\n"
 ADVICE_COLUMNS = (
@@ -365,3 +365,33 @@ def test_measurements_table_missing_target_names_expected_columns(tmp_path):
         ValueError, match=r"missing column\(s\) \['expression'\]\. Expected \['id', 'expression'\]"
     ):
         read_sequences_csv(path, sequence_col=None, target_cols=["expression"])
+
+
+# --- any text table: the separator sniffed or set (from tests/test_own_data.py) ----------
+
+
+@pytest.mark.parametrize(
+    ("sep", "expected"),
+    [(",", ","), (";", ";"), ("\t", "\t"), ("   ", r"\s+"), (" ", r"\s+")],
+    ids=["comma", "semicolon", "tab", "spaces", "one-space"],
+)
+def test_separator_is_sniffed(tmp_path, sep, expected):
+    rows = ["name", "value", "note"], ["a1", "1.5", "x"], ["a2", "2", "y"], ["a3", "3", "z"]
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n")
+    table, used = read_text_table(path)
+    assert used == expected
+    assert table.columns.tolist() == ["name", "value", "note"]
+    assert table["value"].tolist() == ["1.5", "2", "3"]
+
+
+def test_separator_can_be_overridden(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("a|b\n1|2\n")
+    assert read_table(path, sep="|").columns.tolist() == ["a", "b"]
+    message = (
+        "sep must be one of ['comma', 'semicolon', 'tab', 'whitespace'], ',', ';', a tab, '|' "
+        "or None (sniff it from the file), got 'pipe'."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        read_table(path, sep="pipe")

@@ -15,10 +15,9 @@ import pandas as pd
 import pytest
 
 from helpers import datasets
-from helpers.data.read import read_text_table
 from helpers.data.table import TableSpec
 from helpers.datasets import TEMPLATE_SETTINGS
-from helpers.io import load_table, quality_control, read_table
+from helpers.io import load_table, quality_control
 from helpers.models import (
     GroupedRidgeCV,
     candidate_models,
@@ -65,31 +64,9 @@ def _fast(**settings):
 
 
 # ---------------------------------------------------------------------------
-# reading: separators, FASTA that is not, no id column, joins
+# reading: no id column, positions, joins (separators: test_data_read.py;
+# a FASTA that is a table and back: test_data_load.py)
 # ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("sep", "expected"),
-    [(",", ","), (";", ";"), ("\t", "\t"), ("   ", r"\s+"), (" ", r"\s+")],
-    ids=["comma", "semicolon", "tab", "spaces", "one-space"],
-)
-def test_separator_is_sniffed(tmp_path, sep, expected):
-    rows = ["name", "value", "note"], ["a1", "1.5", "x"], ["a2", "2", "y"], ["a3", "3", "z"]
-    path = tmp_path / "t.txt"
-    path.write_text("\n".join(sep.join(r) for r in rows) + "\n")
-    table, used = read_text_table(path)
-    assert used == expected
-    assert table.columns.tolist() == ["name", "value", "note"]
-    assert table["value"].tolist() == ["1.5", "2", "3"]
-
-
-def test_separator_can_be_overridden(tmp_path):
-    path = tmp_path / "t.txt"
-    path.write_text("a|b\n1|2\n")
-    assert read_table(path, sep="|").columns.tolist() == ["a", "b"]
-    with pytest.raises(ValueError, match=r"sep must be one of"):
-        read_table(path, sep="pipe")
 
 
 @pytest.mark.slow  # runs the whole report template
@@ -146,28 +123,6 @@ def test_whitespace_targets_with_replicates_and_fasta(tmp_path):
             target_col=None,
             replicate_cols=replicates,
         )
-
-
-def test_table_given_as_fasta_is_refused(tmp_path):
-    """Failure: name<TAB>sequence read as FASTA gave empty sequences, no warning."""
-    path = tmp_path / "mine.fasta"
-    path.write_text("p1\tACGTACGT\np2\tGGCAGGCA\np3\tTTTTAAAA\n")
-    (tmp_path / "t.csv").write_text("id,expression\np1,1\np2,2\np3,3\n")
-    with pytest.raises(ValueError, match=r"(?s)mine\.fasta is not .*FASTA.*fmt='table'"):
-        load_table(path, targets_path=tmp_path / "t.csv")
-    # read as a table it works
-    spec = TableSpec(
-        fmt="table", header=False, id_col=0, sequence_col=1, targets_path=tmp_path / "t.csv"
-    )
-    table = load_table(path, spec)
-    assert table["sequence"].tolist() == ["ACGTACGT", "GGCAGGCA", "TTTTAAAA"]
-
-
-def test_fasta_given_as_a_table_is_refused(tmp_path):
-    path = tmp_path / "mine.txt"
-    path.write_text(">p1\nACGT\n>p2\nGGCA\n")
-    with pytest.raises(ValueError, match=r"looks like a FASTA file.*fmt='fasta'"):
-        load_table(path)
 
 
 @pytest.mark.slow  # runs the whole report template
@@ -259,15 +214,6 @@ def test_one_similarity_group_falls_back_and_says_so(tmp_path):
     assert "gave 1 group(s)" in notes
     assert "raised the threshold" in notes or plan.method == "identical sequences"
     assert "gave 1 group(s)" in report.paths["report_md"].read_text()
-
-
-def test_user_groups_fewer_than_folds_is_leave_one_group_out():
-    lib = _library(90)
-    plan = plan_folds(
-        lib["sequence"], np.log10(lib["rep1"]), n_folds=5, groups=["a", "b", "c"] * 30
-    )
-    assert plan.method == "your groups" and plan.n_folds == 3
-    assert "leave-one-group-out" in plan.notes[0]
 
 
 def test_unbalanced_folds_are_flagged_and_pooled_scores_reported():
