@@ -252,6 +252,12 @@ def test_regressor_bad_data():
     with pytest.raises(ValueError, match=re.escape("y must be finite; row 4 is nan")):
         LatentSiteRegressor().fit(seqs, y_nan)
     message = (
+        "y must contain numbers, got 'n/a' at position 2; convert the column to numbers first "
+        "(e.g. pandas.to_numeric)."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        LatentSiteRegressor().fit(seqs, [*y[:2], "n/a", *y[3:]])
+    message = (
         "row 19, position 69: invalid character '-'; sequences may contain only A, C, G, T "
         "and N (either case)"
     )

@@ -28,6 +28,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
+from helpers.core.arrays import as_float_array
 from helpers.core.checks import (
     Options,
     ParamsChecked,
@@ -36,7 +37,7 @@ from helpers.core.checks import (
     integers,
     numbers,
 )
-from helpers.encoding import _SequenceInputTags
+from helpers.features.inputs import _SequenceInputTags
 from helpers.sites.finder import find_sites
 from helpers.sites.model import BOX, EXT, SPACERS, SiteWeights, consensus_weights
 from helpers.sites.scan import (
@@ -313,7 +314,7 @@ class LatentSiteRegressor(ParamsChecked, _SequenceInputTags, RegressorMixin, Bas
         self
         """
         codes, lengths = encode_codes(X, min_length=12 + min(SPACERS))
-        y = np.asarray(y, dtype=np.float64).ravel()
+        y = as_float_array(y, "y").ravel()
         if y.shape[0] != len(lengths):
             raise ValueError(f"X has {len(lengths)} sequences but y has {y.shape[0]} values")
         if not np.all(np.isfinite(y)):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers.core.alphabet import BAD_CODE, encode_codes
 from helpers.core.checks import check_params, integers
-from helpers.encoding import check_sequences
+from helpers.features.inputs import check_sequences
 from helpers.sites.model import BOX
 
 __all__ = ["ALIGNED_LAYOUT", "PART_NAMES", "aligned_parts", "parts_from_sites"]

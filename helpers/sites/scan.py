@@ -24,7 +24,7 @@ import numpy as np
 
 from helpers.core.alphabet import BAD_CODE, N_CODE
 from helpers.core.alphabet import encode_codes as _base_codes
-from helpers.encoding import check_sequences
+from helpers.features.inputs import check_sequences
 from helpers.sites.model import BOX, EXT, SPACERS, SiteWeights
 
 __all__ = ["encode_codes"]
