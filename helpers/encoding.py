@@ -16,6 +16,6 @@ and :func:`kmer_counts`, :func:`all_kmers`, :func:`gc_content`,
 
 from helpers import features as _features
 from helpers.features import *  # noqa: F403  (the names of helpers.features.__all__)
-from helpers.features.inputs import _SequenceInputTags  # noqa: F401  (transfer imports it here)
+from helpers.features.inputs import _SequenceInputTags  # noqa: F401  (an old import path)
 
 __all__ = list(_features.__all__)

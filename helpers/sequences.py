@@ -18,7 +18,7 @@ in the way their task needs:
   an ``N`` position is satisfied by every base. The simulator therefore plants
   a random base there. Because every base satisfies it, an ``N`` position
   carries no evidence: scores of how well a site matches a motif count only
-  the *specified* positions (``simulate._match_fraction``,
+  the *specified* positions (``simulate.rules._match_fraction``,
   ``interpret.map_kmers_to_motifs``), and a k-mer is never assigned to a motif
   on the strength of its ``N`` positions.
 - **In a sequence** (data: reads, promoters) an ``N`` is a base that could

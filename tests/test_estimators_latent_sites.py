@@ -108,6 +108,7 @@ def test_regressor_direction_and_variants():
     assert LatentSiteRegressor(floor=False, max_iter=5).fit(seqs, y).floor_ == -np.inf
 
 
+@pytest.mark.slow  # five fits of every placement: about 5 s of CPU
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # short fits
 def test_regressor_is_a_scikit_learn_estimator():
     seqs, y = _toy_library(seed=2, n=120)

@@ -462,7 +462,7 @@ class ShardedSGDRegressor(ParamsChecked, BaseEstimator):
                 f"{self.coef_change_[-1]:.2g} (relative), tol={self.tol:g}. Raise max_epochs "
                 "or eta0.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,  # the caller's line, past fit_context's wrapper
             )
         self.sgd_ = sgd
         return self
