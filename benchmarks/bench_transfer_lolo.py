@@ -40,10 +40,22 @@ The baseline ``--lafleur-only`` trains the same components on La Fleur's
 library alone, with as many rows as a LOLO fold (``CAP`` × 5), so the chapter
 can show what more libraries buy.
 
+The placement rule of the latent-site model (placements summed, or the
+best site only) is chosen by a second, smaller nested benchmark
+(``--placement``; :func:`placement_run`): both rules are refitted on every
+inner and outer fold (``PLACEMENT_CAP`` rows per library, because the
+best-site fits need thousands of L-BFGS iterations), the rule with the
+higher mean inner r is chosen, and the held-out library is read once. Its
+runs are written to ``transfer_lolo_placement_seed<S>.json`` and merged into
+``transfer_lolo_placement.json`` (chapters 11 and 14 read it). Together the
+two benchmarks score ``VARIANTS_TRIED`` + 2 variants under LOLO.
+
 Run: ``.venv/bin/python benchmarks/bench_transfer_lolo.py --seed 0`` (one run;
 about 10–20 min of CPU), ``--lafleur-only``, ``--merge`` to merge the files,
 ``--seed 0 --library yu`` for one outer fold (printed as JSON; saved as
-``transfer_lolo_seed0_yu.json`` it fills that fold in ``--merge``).
+``transfer_lolo_seed0_yu.json`` it fills that fold in ``--merge``);
+``--placement --seed 0`` (about 3 min of CPU), ``--placement --merge``, and
+``--placement --seed 0 --library yu`` (one fold, printed).
 """
 
 from __future__ import annotations
@@ -71,6 +83,13 @@ SEEDS = (0, 1, 2)
 CAP = 200
 #: Convergence tolerance of the latent-site fits (the estimator's default is 1e-5).
 TOL = 1e-4
+#: The placement benchmark (``--placement``): rows per library, and the L-BFGS cap of its
+#: latent-site fits. The best-site (max) rule is not smooth in the weights and needs
+#: about 2,700 iterations on 1,000 rows (the sum: a few hundred); the cap sits far
+#: above, so every fit converges (``converged`` per fold; a fit at the cap warns).
+PLACEMENT_CAP = 100
+PLACEMENT_MAX_ITER = 10000
+PLACEMENT_RESULT = RESULTS / "transfer_lolo_placement.json"
 N_BOOT = 1000
 BASE = ("latent_sum", "booster", "kmer")
 #: Every non-empty combination of the components, in a fixed order (ties go to the first).
@@ -143,11 +162,13 @@ def outer_fold(data: dict, held: str, seed: int, cache: dict) -> dict:
         parts = cache[key].predict_components(data[v]["sequence"])
         for combo in COMBOS:
             inner[combo].append(combo_r(parts, combo, data[v]["y"]))
+    converged = [cache[frozenset((held, v))].converged_ for v in others]
     inner_mean = {combo: float(np.mean(rs)) for combo, rs in inner.items()}
     chosen = max(COMBOS, key=lambda c: inner_mean[c])  # first of equals in COMBOS order
     resembling = []
     for v in others:
         model = fit(data, [n for n in others if n != v], seed, chosen, target=data[v]["sequence"])
+        converged.append(model.converged_)
         resembling.append(pearson(model.predict(data[v]["sequence"]), data[v]["y"]))
     resemblance_mean = float(np.mean(resembling))
     weighting = "resemblance" if resemblance_mean > inner_mean[chosen] else "uniform"
@@ -160,6 +181,7 @@ def outer_fold(data: dict, held: str, seed: int, cache: dict) -> dict:
         predictions["combination"] = parts[list(chosen)].mean(axis=1).to_numpy()
     else:
         model = fit(data, others, seed, chosen, target=data[held]["sequence"])
+        converged.append(model.converged_)
         predictions["combination"] = model.predict(data[held]["sequence"])
     out = {
         "n_rows": len(observed),
@@ -168,7 +190,7 @@ def outer_fold(data: dict, held: str, seed: int, cache: dict) -> dict:
         "inner_resemblance_r": resemblance_mean,
         "chosen": "+".join(chosen),
         "weighting": weighting,
-        "converged": bool(uniform.converged_),
+        "converged": bool(uniform.converged_ and all(converged)),
         "models": {},
     }
     for name, pred in predictions.items():
@@ -236,10 +258,112 @@ def lafleur_only(seed: int) -> dict:
     return out
 
 
+def placement_run(seed: int, libraries=LARGE, progress: Path | None = None) -> dict:
+    """Nested LOLO of the placement rule alone: the latent-site model, placements summed or best site.
+
+    Both rules are **fitted** (not one fit re-scored) on La Fleur plus the other
+    libraries (``PLACEMENT_CAP`` rows each, seed ``seed``). For each held-out
+    library ``L``, the rule with the higher mean r over the four inner libraries
+    (each predicted by fits without it and without ``L``) is chosen; then both
+    rules are fitted without ``L`` and ``L`` is read once.
+    """
+    data = load_all()
+    start = time.process_time()
+    rules = ("sum", "max")
+
+    def fit_rules(names):
+        seqs, y, groups = pooled(data, ["lafleur", *names])
+        out = {}
+        for rule in rules:
+            model = ManyLibraryRegressor(
+                components=(f"latent_{rule}",),
+                max_rows_per_library=PLACEMENT_CAP,
+                tol=TOL,
+                max_iter=PLACEMENT_MAX_ITER,
+                random_state=seed,
+            )
+            out[rule] = model.fit(seqs, y, groups=groups)
+        return out
+
+    inner: dict = {}  # frozenset({L, V}) -> fits without L and V
+    folds: dict = {}
+    out = {"seed": seed, "folds": folds}
+    for held in libraries:
+        others = [n for n in LARGE if n != held]
+        converged = []
+        inner_r = {rule: [] for rule in rules}
+        for v in others:
+            key = frozenset((held, v))
+            if key not in inner:
+                inner[key] = fit_rules([n for n in others if n != v])
+            for rule in rules:
+                model = inner[key][rule]
+                converged.append(model.converged_)
+                inner_r[rule].append(pearson(model.predict(data[v]["sequence"]), data[v]["y"]))
+        inner_mean = {rule: float(np.mean(inner_r[rule])) for rule in rules}
+        chosen = max(rules, key=lambda rule: inner_mean[rule])  # the sum on a tie
+        outer = fit_rules(others)
+        observed, calc = data[held]["y"], data[held]["calculator"]
+        pred = {rule: outer[rule].predict(data[held]["sequence"]) for rule in rules}
+        converged += [outer[rule].converged_ for rule in rules]
+        fold = {
+            "n_rows": len(observed),
+            "calc_r": pearson(calc, observed),
+            "inner_mean_r": inner_mean,
+            "chosen": chosen,
+            "converged": bool(all(converged)),
+            "r": {rule: pearson(pred[rule], observed) for rule in rules},
+        }
+        for name, (a, b) in {
+            "chosen_minus_calc": (pred[chosen], calc),
+            "max_minus_sum": (pred["max"], pred["sum"]),
+        }.items():
+            diff = paired_bootstrap_diff(observed, a, b, n_boot=N_BOOT, random_state=seed)
+            fold[name] = {
+                "estimate": float(diff.estimate),
+                "lo": float(diff.low),
+                "hi": float(diff.high),
+            }
+        folds[held] = fold
+        print(
+            f"placement seed {seed}: {held} done ({time.process_time() - start:.0f} s of CPU)",
+            file=sys.stderr,
+            flush=True,
+        )
+        if progress is not None:
+            progress.write_text(json.dumps(out, indent=1) + "\n")
+    out["cpu_seconds"] = round(time.process_time() - start, 1)
+    return out
+
+
+def merge_placement() -> dict:
+    """Merge the placement runs into PLACEMENT_RESULT."""
+    paths = [RESULTS / f"transfer_lolo_placement_seed{s}.json" for s in SEEDS]
+    result = {
+        "config": {
+            "cap_rows_per_library": PLACEMENT_CAP,
+            "tol": TOL,
+            "max_iter": PLACEMENT_MAX_ITER,
+            "seeds": list(SEEDS),
+            "n_boot": N_BOOT,
+            "rules": ["sum", "max"],
+            "libraries": list(LARGE),
+        },
+        "runs": [json.loads(path.read_text()) for path in paths if path.exists()],
+    }
+    PLACEMENT_RESULT.write_text(json.dumps(result, indent=1) + "\n")
+    return result
+
+
 def merge() -> dict:
     """Merge the per-seed files into RESULT (a run still going contributes its finished folds)."""
-    paths = [RESULTS / f"transfer_lolo_seed{s}.json" for s in SEEDS]
-    runs = [json.loads(path.read_text()) for path in paths if path.exists()]
+    runs = []
+    for seed in SEEDS:
+        path = RESULTS / f"transfer_lolo_seed{seed}.json"
+        if path.exists():
+            runs.append(json.loads(path.read_text()))
+        elif any((RESULTS / f"transfer_lolo_seed{seed}_{name}.json").exists() for name in LARGE):
+            runs.append({"seed": seed, "folds": {}})  # only folds run on their own
     for run in runs:  # folds run on their own (``--library``, stdout saved) fill the gaps
         for name in LARGE:
             extra = RESULTS / f"transfer_lolo_seed{run['seed']}_{name}.json"
@@ -271,10 +395,27 @@ def main() -> None:
     parser.add_argument("--library", help="with --seed: one outer fold, printed only")
     parser.add_argument("--merge", action="store_true", help="merge the per-seed files")
     parser.add_argument(
+        "--placement",
+        action="store_true",
+        help="with --seed: the placement benchmark (sum or best site); with --merge: merge it",
+    )
+    parser.add_argument(
         "--lafleur-only", action="store_true", help="the La Fleur-only baseline, every seed"
     )
     args = parser.parse_args()
     with threadpool_limits(1):
+        if args.placement:
+            if args.seed is not None and args.library:
+                print(json.dumps(placement_run(args.seed, (args.library,)), indent=1))
+            elif args.seed is not None:
+                path = RESULTS / f"transfer_lolo_placement_seed{args.seed}.json"
+                run = placement_run(args.seed, progress=path)
+                path.write_text(json.dumps(run, indent=1) + "\n")
+                print(f"wrote {path} ({run['cpu_seconds']} s of CPU)")
+            if args.merge:
+                merge_placement()
+                print(f"wrote {PLACEMENT_RESULT}")
+            return
         if args.seed is not None and args.library:
             print(json.dumps(one_run(args.seed, (args.library,)), indent=1))
         elif args.seed is not None:

@@ -29,6 +29,7 @@ Calculator) are the default; the standardisation keeps the sign.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Sequence
 from numbers import Integral, Real
@@ -59,7 +60,9 @@ __all__ = [
     "ManyLibraryRegressor",
     "booster_columns",
     "core_windows",
+    "lolo_tables",
     "normalize_within",
+    "shared_flanks",
     "target_resemblance",
 ]
 
@@ -174,6 +177,45 @@ def core_windows(sequences: Any, sites: pd.DataFrame | None = None, flank: int =
     starts = np.maximum(sites["minus35_start"].to_numpy() - flank, 0)
     ends = sites["minus10_start"].to_numpy() + BOX + flank
     return [s[a:b] for s, a, b in zip(seqs, starts, ends, strict=True)]
+
+
+def shared_flanks(sequences: Any) -> tuple[str, str]:
+    """The constant flanks of a library: the longest prefix and suffix all its sequences share.
+
+    A library cloned into one plasmid carries the same sequence on either side
+    of its variable part; read from the data, these flanks let one pad another
+    library's promoters as if they had been cloned there (a test that a model
+    reads constructs of any layout the same way). The suffix is shortened if
+    it would overlap the prefix in the shortest sequence.
+
+    Parameters
+    ----------
+    sequences : list, numpy array or pandas Series of str
+        At least two DNA sequences (ACGTN, either case).
+
+    Returns
+    -------
+    prefix, suffix : str
+        Uppercase; either may be empty.
+
+    Raises
+    ------
+    ValueError
+        On fewer than two sequences or an invalid sequence.
+
+    Examples
+    --------
+    >>> shared_flanks(["GGATTTACAAA", "ggaCCCACAAA", "GGAGGGGACAAA"])
+    ('GGA', 'ACAAA')
+    """
+    seqs = [s.upper() for s in check_sequences(sequences)]
+    if len(seqs) < 2:
+        raise ValueError(f"shared_flanks needs at least 2 sequences, got {len(seqs)}")
+    encode_codes(seqs, min_length=1)  # the one validation of the sequences
+    prefix = os.path.commonprefix(seqs)
+    suffix = os.path.commonprefix([s[::-1] for s in seqs])[::-1]
+    room = min(len(s) for s in seqs) - len(prefix)
+    return prefix, suffix[len(suffix) - min(len(suffix), room) :]
 
 
 def booster_columns(features: pd.DataFrame) -> list[str]:
@@ -295,6 +337,100 @@ def _resample_rows(
     return np.concatenate(kept)
 
 
+def _seed_verdict(bounds: list[tuple[float, float]], n_seeds: int) -> str:
+    """One word for a library's paired intervals over the seeds (see :func:`lolo_tables`)."""
+    if len(bounds) < n_seeds:
+        return f"{len(bounds)} of {n_seeds} seeds run"
+    if all(lo > 0 for lo, _ in bounds):
+        return "better"
+    if all(hi < 0 for _, hi in bounds):
+        return "worse"
+    if all(lo <= 0 <= hi for lo, hi in bounds):
+        return "tie"
+    return "depends on the run"
+
+
+def lolo_tables(result: dict) -> dict[str, pd.DataFrame | pd.Series]:
+    """Tables of a nested leave-one-library-out result (``benchmarks/bench_transfer_lolo.py``).
+
+    Chapters 11 and 14 read the same committed result through this one
+    function, so they cannot disagree.
+
+    Parameters
+    ----------
+    result : dict
+        The merged result (``benchmarks/results/transfer_lolo.json``): its
+        ``config`` (``libraries``, ``seeds``) and ``runs``, each with ``seed``
+        and ``folds`` (per held-out library: ``calc_r``, ``chosen``,
+        ``weighting`` and ``models``, each model with ``r``, ``minus_calc``,
+        ``lo``, ``hi``; ``"combination"`` is the nested choice).
+
+    Returns
+    -------
+    dict
+        ``"folds"``: one row per library and seed; ``"r_runs"``: one row per
+        library, seed and model; ``"r"``: mean r over the seeds (libraries ×
+        models); ``"spread"``: the range of r over the seeds; ``"calc"``: the
+        Promoter Calculator's r per library; ``"verdicts"``: per library, the
+        nested choice's mean r − r(Calculator), the lowest 2.5 % and highest
+        97.5 % bound over the seeds and one verdict word: *better* (every
+        lower bound above 0), *worse* (every upper bound below 0), *tie*
+        (every interval covers 0), otherwise *depends on the run* (or
+        "k of n seeds run").
+
+    Examples
+    --------
+    >>> fold = {"calc_r": 0.5, "chosen": "booster", "weighting": "uniform",
+    ...         "models": {"combination": {"r": 0.6, "minus_calc": 0.1, "lo": 0.05, "hi": 0.15}}}
+    >>> result = {"config": {"libraries": ["a"], "seeds": [0, 1]},
+    ...           "runs": [{"seed": 0, "folds": {"a": fold}}, {"seed": 1, "folds": {"a": fold}}]}
+    >>> lolo_tables(result)["verdicts"].loc["a", "verdict"]
+    'better'
+    """
+    libraries = list(result["config"]["libraries"])
+    n_seeds = len(result["config"]["seeds"])
+    folds = pd.DataFrame(
+        [
+            {"library": name, "seed": run["seed"], **run["folds"][name]}
+            for run in result["runs"]
+            for name in libraries
+            if name in run["folds"]
+        ]
+    )
+    models = list(folds["models"].iloc[0])
+    r_runs = pd.DataFrame(
+        [
+            {"library": f.library, "seed": f.seed, "model": model, "r": f.models[model]["r"]}
+            for f in folds.itertuples()
+            for model in models
+        ]
+    )
+    r = r_runs.pivot_table(index="library", columns="model", values="r", aggfunc="mean")
+    spread = r_runs.pivot_table(index="library", columns="model", values="r", aggfunc=np.ptp)
+    rows = {}
+    for name, group in folds.groupby("library", sort=False):
+        entries = [entry["combination"] for entry in group["models"]]
+        bounds = [(e["lo"], e["hi"]) for e in entries]
+        rows[name] = {
+            "r − r(Calculator)": float(np.mean([e["minus_calc"] for e in entries])),
+            "lowest 2.5%": min(lo for lo, _ in bounds),
+            "highest 97.5%": max(hi for _, hi in bounds),
+            "verdict": _seed_verdict(bounds, n_seeds),
+            "chosen (by seed)": "; ".join(
+                c.replace("+", " + ") + (" (weighted)" if w == "resemblance" else "")
+                for c, w in zip(group["chosen"], group["weighting"], strict=True)
+            ),
+        }
+    return {
+        "folds": folds,
+        "r_runs": r_runs,
+        "r": r.reindex(index=libraries, columns=models),
+        "spread": spread.reindex(index=libraries, columns=models),
+        "calc": folds.groupby("library")["calc_r"].first().reindex(libraries),
+        "verdicts": pd.DataFrame(rows).T.reindex(libraries),
+    }
+
+
 class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
     r"""Promoter strength trained on several libraries at once, for a library not yet seen.
 
@@ -310,7 +446,9 @@ class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
       sequence are read the same way; fitted to convergence with the explicit
       penalty ``l2`` (a ``ConvergenceWarning`` at ``max_iter``). The best-site
       rule is not smooth in the weights and can need more than ``max_iter``
-      iterations on thousands of rows (it warns then); chapter 14 uses the sum;
+      iterations on thousands of rows (it warns then; pass a larger
+      ``max_iter``); chapter 14 chooses between the two rules by nested
+      leave-one-library-out;
     - ``"booster"``: gradient boosting on chapter 07's aligned columns of the
       UP element, −35 box, spacer and −10 box cut at the found site (no
       discriminator or ITR columns: they mostly say which library a row came
@@ -367,6 +505,9 @@ class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
         Rows used per library.
     converged_ : bool
         Whether every latent-site component converged.
+    training_rows_ : numpy.ndarray of int
+        Positions in ``X`` of the rows drawn for the fit (sorted within each
+        library): the other rows of a training library were never seen.
 
     Examples
     --------
@@ -515,6 +656,7 @@ class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
             pool = _resample_rows(labels, None if cap is None else POOL * cap, rng)
             weights = target_resemblance([sequences[i] for i in pool], target, flank=self.flank)
             rows = pool[_resample_rows(labels[pool], cap, rng, weights)]
+        self.training_rows_ = np.asarray(rows, dtype=np.intp)
         labels, values = labels[rows], values[rows]
         sequences = [sequences[i] for i in rows]
         z = normalize_within(values, labels, self.normalize)
