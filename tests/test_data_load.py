@@ -67,29 +67,27 @@ def test_load_table_targets_with_semicolons_and_decimal_commas(write):
     assert table["target"].tolist() == [1.5, 2.0, 3.0]
 
 
-def test_load_table_empty_targets_file_raises_naming_it(write):
-    message = "targets.csv is empty: expected a header line such as 'id,sequence,expression'."
-    with pytest.raises(ValueError, match=re.escape(message) + "$"):
-        _load_with_targets(write, "")
-
-
-def test_load_table_duplicate_target_ids_raise(write):
-    message = (
+#: A bad targets file -> the whole message (the file is written as targets.csv).
+BAD_TARGETS = {
+    "empty": ("", "targets.csv is empty: expected a header line such as 'id,sequence,expression'."),
+    "duplicate-ids": (
+        "id,expression\ns1,1\ns1,2\ns3,3\n",
         "targets.csv: id(s) ['s1'] appear more than once in column 'id'; each sequence needs "
-        "exactly one row of measurements."
-    )
-    with pytest.raises(ValueError, match=re.escape(message) + "$"):
-        _load_with_targets(write, "id,expression\ns1,1\ns1,2\ns3,3\n")
-
-
-def test_load_table_infinite_target_raises(write):
-    message = (
+        "exactly one row of measurements.",
+    ),
+    "infinite": (
+        "id,expression\ns1,inf\ns2,2\ns3,3\n",
         "targets.csv: column 'expression' must hold finite numbers, but row 0 (id 's1') holds "
         "'inf', which is infinite. An infinite measurement is often the log of 0: leave the "
-        "cell empty for a missing measurement, or log-transform with a pseudocount, log10(x + c)."
-    )
+        "cell empty for a missing measurement, or log-transform with a pseudocount, log10(x + c).",
+    ),
+}
+
+
+@pytest.mark.parametrize(("targets", "message"), list(BAD_TARGETS.values()), ids=list(BAD_TARGETS))
+def test_load_table_bad_targets_file_raises_naming_it(write, targets, message):
     with pytest.raises(ValueError, match=re.escape(message) + "$"):
-        _load_with_targets(write, "id,expression\ns1,inf\ns2,2\ns3,3\n")
+        _load_with_targets(write, targets)
 
 
 def test_load_table_unmatched_ids_are_counted_and_qc_drops_them(write):
@@ -173,27 +171,28 @@ def test_load_table_missing_file_lists_the_folder(tmp_path, write):
         load_table(tmp_path / "promoter.csv")
 
 
-def test_load_table_targets_without_the_target_column(write):
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        (
+            "name,level\nA1,1\n",
+            "{path} has no column 'value' (target_col); found ['name', 'level']. Name one of "
+            "these in the settings (or a 0-based position).",
+        ),
+        (
+            "name,value\nA1,1\nA2,high\n",
+            "{path}: column 'value' must hold numbers, but row 1 (id 'A2') holds 'high'. Fix "
+            "the value, leave the cell empty for a missing measurement, or pass `target_cols=` "
+            "without this column if it is not a measurement.",
+        ),
+    ],
+    ids=["without-the-target-column", "a-word-for-a-number"],
+)
+def test_load_table_bad_named_targets_column(write, targets, message):
     fasta = write("x.fasta", ">A1\nACGT\n>A2\nACGA\n")
-    targets = write("t.csv", "name,level\nA1,1\n")
-    message = (
-        f"{targets} has no column 'value' (target_col); found ['name', 'level']. Name one of "
-        "these in the settings (or a 0-based position)."
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        load_table(fasta, id_col="name", target_col="value", targets_path=targets)
-
-
-def test_load_table_targets_with_a_word_for_a_number(write):
-    fasta = write("x.fasta", ">A1\nACGT\n>A2\nACGA\n")
-    targets = write("t.csv", "name,value\nA1,1\nA2,high\n")
-    message = (
-        f"{targets}: column 'value' must hold numbers, but row 1 (id 'A2') holds 'high'. Fix "
-        "the value, leave the cell empty for a missing measurement, or pass `target_cols=` "
-        "without this column if it is not a measurement."
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        load_table(fasta, id_col="name", target_col="value", targets_path=targets)
+    path = write("t.csv", targets)
+    with pytest.raises(ValueError, match=exact(message.format(path=path))):
+        load_table(fasta, id_col="name", target_col="value", targets_path=path)
 
 
 def test_load_table_targets_read_like_a_sequence_table(tmp_path, write):
@@ -206,17 +205,6 @@ def test_load_table_targets_read_like_a_sequence_table(tmp_path, write):
     message = f"No such file: {tmp_path / 'nope.csv'}. Files in {tmp_path}: t.csv, x.fasta."
     with pytest.raises(FileNotFoundError, match=exact(message)):
         load_table(fasta, id_col="name", target_col="value", targets_path=tmp_path / "nope.csv")
-
-
-def test_load_table_infinite_target_in_a_csv_names_file_row_and_id(write):
-    path = write("t.csv", "name,seq,value\nA1,ACGT,1\nA2,ACGA,-inf\n")
-    message = (
-        f"{path}: column 'value' must hold finite numbers, but row 1 (id 'A2') holds '-inf', "
-        "which is infinite. An infinite measurement is often the log of 0: leave the cell "
-        "empty for a missing measurement, or log-transform with a pseudocount, log10(x + c)."
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        load_table(path, id_col="name", target_col="value", sequence_col="seq")
 
 
 # --- the format: FASTA that is a table, a table that is FASTA (from test_own_data.py) -------
@@ -240,12 +228,30 @@ def test_load_table_table_given_as_fasta_is_refused(tmp_path, write):
     assert table["sequence"].tolist() == ["ACGTACGT", "GGCAGGCA", "TTTTAAAA"]
 
 
-def test_load_table_fasta_given_as_a_table_is_refused(write):
-    path = write("mine.txt", ">p1\nACGT\n>p2\nGGCA\n")
-    message = (
-        f"{path} looks like a FASTA file (it starts with a '>' header line), but is read as a "
-        "table: set fmt='fasta' in the settings (the TableSpec) and give the measurements in "
-        "targets_path; or set fmt='table' to read it as a table all the same."
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        load_table(path)
+@pytest.mark.parametrize(
+    ("name", "content", "settings", "message"),
+    [
+        (
+            "t.csv",
+            "name,seq,value\nA1,ACGT,1\nA2,ACGA,-inf\n",
+            {"id_col": "name", "target_col": "value", "sequence_col": "seq"},
+            "{path}: column 'value' must hold finite numbers, but row 1 (id 'A2') holds '-inf', "
+            "which is infinite. An infinite measurement is often the log of 0: leave the cell "
+            "empty for a missing measurement, or log-transform with a pseudocount, "
+            "log10(x + c).",
+        ),
+        (
+            "mine.txt",
+            ">p1\nACGT\n>p2\nGGCA\n",
+            {},
+            "{path} looks like a FASTA file (it starts with a '>' header line), but is read as "
+            "a table: set fmt='fasta' in the settings (the TableSpec) and give the measurements "
+            "in targets_path; or set fmt='table' to read it as a table all the same.",
+        ),
+    ],
+    ids=["infinite-target-in-a-csv", "fasta-given-as-a-table"],
+)
+def test_load_table_refuses_a_table_naming_the_file(write, name, content, settings, message):
+    path = write(name, content)
+    with pytest.raises(ValueError, match=exact(message.format(path=path))):
+        load_table(path, **settings)

@@ -211,68 +211,70 @@ def _install_fake(monkeypatch, tmp_path, name: str, content: str) -> None:
     monkeypatch.setattr(registry, "REGISTRY", fake)
 
 
-def test_bad_character_names_file_and_character(tmp_path, monkeypatch):
-    name = "vaishnav2022_hq_random_complex.txt"
-    _install_fake(monkeypatch, tmp_path, name, "ACGTACGT\t1.5\nACGXACGT\t2.5\n")
-    message = (
-        f"{tmp_path / name}: row 1, column 'sequence': invalid character 'X' at position 3 "
-        "(0-based); allowed: 'ACGT'. 1 of 2 sequences have invalid characters."
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        load_vaishnav2022_random(tmp_path)
+NATIVE_HEADER = ",sequence,Measured Expression,Predicted Expression\n"
+ANDERSON_HEADER = (
+    "ID,Promoter Sequence,Observed Fluorescence [au],Observed log(TX/Txref),"
+    "Predicted log(TX/Txref)\n"
+)
+
+#: (file, its hand-written content, the loader, the whole message after "{path}: ").
+BAD_FILES = {
+    "bad-character": (
+        "vaishnav2022_hq_random_complex.txt",
+        "ACGTACGT\t1.5\nACGXACGT\t2.5\n",
+        load_vaishnav2022_random,
+        "row 1, column 'sequence': invalid character 'X' at position 3 (0-based); allowed: "
+        "'ACGT'. 1 of 2 sequences have invalid characters.",
+    ),
+    "missing-expression": (
+        DREAM,
+        "ACGT\t1\nACGT\n",
+        load_dream2022_demo,
+        "data row 1 has no expression value (expected 2 columns).",
+    ),
+    "missing-sequence": (
+        NATIVE,
+        NATIVE_HEADER + "0,ACGT,1.0,2.0\n1,,1.0,2.0\n",
+        load_vaishnav2022_native,
+        "data row 1 has no sequence.",
+    ),
+    "non-finite-number": (
+        NATIVE,
+        NATIVE_HEADER + "0,ACGT,1.0,2.0\n1,ACGA,1.0,inf\n",
+        load_vaishnav2022_native,
+        "column 'predicted_published' must hold finite numbers, but row 1 (id 1) holds inf, "
+        "which is infinite. An infinite measurement is often the log of 0: leave the cell "
+        "empty for a missing measurement, or log-transform with a pseudocount, log10(x + c).",
+    ),
+    "duplicate-id": (
+        VALIDATION_LIBRARIES["anderson"].file,
+        ANDERSON_HEADER + "7,ACGT,1,-1,-1\n7,ACGA,2,-2,-2\n",
+        lambda directory: load_lafleur2022_validation("anderson", directory),
+        "id '7' at data row 1 is not unique.",
+    ),
+    "missing-column": (
+        NATIVE,
+        ",sequence,Measured Expression\n0,ACGT,1.0\n",
+        load_vaishnav2022_native,
+        "missing column(s) ['Predicted Expression']; the file has ['Unnamed: 0', 'sequence', "
+        "'Measured Expression'].",
+    ),
+}
 
 
-def test_missing_expression_is_reported(tmp_path, monkeypatch):
-    _install_fake(monkeypatch, tmp_path, DREAM, "ACGT\t1\nACGT\n")
-    message = f"{tmp_path / DREAM}: data row 1 has no expression value (expected 2 columns)."
-    with pytest.raises(ValueError, match=exact(message)):
-        load_dream2022_demo(tmp_path)
-
-
-def test_missing_sequence_is_reported(tmp_path, monkeypatch):
-    content = ",sequence,Measured Expression,Predicted Expression\n0,ACGT,1.0,2.0\n1,,1.0,2.0\n"
-    _install_fake(monkeypatch, tmp_path, NATIVE, content)
-    with pytest.raises(
-        ValueError, match=exact(f"{tmp_path / NATIVE}: data row 1 has no sequence.")
-    ):
-        load_vaishnav2022_native(tmp_path)
-
-
-def test_non_finite_number_is_reported(tmp_path, monkeypatch):
-    content = ",sequence,Measured Expression,Predicted Expression\n0,ACGT,1.0,2.0\n1,ACGA,1.0,inf\n"
-    _install_fake(monkeypatch, tmp_path, NATIVE, content)
-    message = (
-        f"{tmp_path / NATIVE}: column 'predicted_published' must hold finite numbers, but "
-        "row 1 (id 1) holds inf, which is infinite. An infinite measurement is often the "
-        "log of 0: leave the cell empty for a missing measurement, or log-transform with a "
-        "pseudocount, log10(x + c)."
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        load_vaishnav2022_native(tmp_path)
-
-
-def test_duplicate_id_is_reported(tmp_path, monkeypatch):
-    name = VALIDATION_LIBRARIES["anderson"].file
-    header = "ID,Promoter Sequence,Observed Fluorescence [au],Observed log(TX/Txref),Predicted log(TX/Txref)\n"
-    _install_fake(monkeypatch, tmp_path, name, header + "7,ACGT,1,-1,-1\n7,ACGA,2,-2,-2\n")
-    with pytest.raises(
-        ValueError, match=exact(f"{tmp_path / name}: id '7' at data row 1 is not unique.")
-    ):
-        load_lafleur2022_validation("anderson", tmp_path)
-
-
-def test_missing_column_is_reported(tmp_path, monkeypatch):
-    _install_fake(monkeypatch, tmp_path, NATIVE, ",sequence,Measured Expression\n0,ACGT,1.0\n")
-    message = (
-        f"{tmp_path / NATIVE}: missing column(s) ['Predicted Expression']; the file has "
-        "['Unnamed: 0', 'sequence', 'Measured Expression']."
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        load_vaishnav2022_native(tmp_path)
+@pytest.mark.parametrize(
+    ("name", "content", "loader", "message"), list(BAD_FILES.values()), ids=list(BAD_FILES)
+)
+def test_bad_file_is_reported_naming_file_row_and_column(
+    tmp_path, monkeypatch, name, content, loader, message
+):
+    _install_fake(monkeypatch, tmp_path, name, content)
+    with pytest.raises(ValueError, match=exact(f"{tmp_path / name}: {message}")):
+        loader(tmp_path)
 
 
 def test_native_loader_returns_plain_frame(tmp_path, monkeypatch):
-    content = ",sequence,Measured Expression,Predicted Expression\n0,acgt,1.0,2.0\n"
+    content = NATIVE_HEADER + "0,acgt,1.0,2.0\n"
     _install_fake(monkeypatch, tmp_path, NATIVE, content)
     frame = load_vaishnav2022_native(tmp_path)
     expected = pd.DataFrame(

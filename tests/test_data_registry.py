@@ -19,7 +19,6 @@ import pytest
 from helpers import datasets
 from helpers.data import registry
 from helpers.data.published import (
-    VALIDATION_LIBRARIES,
     load_dream2022_demo,
     load_lafleur2022,
     load_vaishnav2022_native,
@@ -38,9 +37,6 @@ from helpers.data.registry import (
 )
 
 pytestmark = pytest.mark.usefixtures("offline")
-
-NATIVE = "vaishnav2022_native_complex.csv"
-DREAM = "dream2022_demo_train.txt"
 
 
 def exact(message: str) -> str:
@@ -126,6 +122,8 @@ def test_fetch_unknown_name_lists_known_files(tmp_path):
 # ---------------------------------------------------------------------------
 # overrides: SEQ2EXPR_DATA_DIR and the directory argument
 # ---------------------------------------------------------------------------
+
+NATIVE = "vaishnav2022_native_complex.csv"
 
 
 def test_environment_variable_overrides_the_shipped_copy(
@@ -262,6 +260,8 @@ def test_missing_files_give_one_short_error_naming_all_of_them(tmp_path, monkeyp
 # ---------------------------------------------------------------------------
 # downloads (simulated): hash-checked, mirror used, refresh
 # ---------------------------------------------------------------------------
+
+DREAM = "dream2022_demo_train.txt"
 
 
 def test_corrupted_download_fails_hash_check(tmp_path, monkeypatch):

@@ -19,7 +19,6 @@ from helpers.data.table import TableSpec
 from helpers.datasets import TEMPLATE_SETTINGS
 from helpers.io import load_table, quality_control
 from helpers.models import (
-    GroupedRidgeCV,
     candidate_models,
     cross_validate_models,
     plan_folds,
@@ -58,9 +57,20 @@ def _library(n: int, length: int = 60, seed: int = 0) -> pd.DataFrame:
     )
 
 
+def exact(message: str) -> str:
+    """A regular expression matching ``message`` and nothing else."""
+    return f"^{re.escape(message)}$"
+
+
 def _fast(**settings):
     """Settings that keep a test run short."""
     return {"k": (1, 3), "n_folds": 3, "max_iter": 20, "mutagenesis": False} | settings
+
+
+def _report_on(lib: pd.DataFrame, path: Path, out: Path, **settings):
+    """Write ``lib`` to ``path`` (CSV) and run the whole template on it, ids in ``name``."""
+    lib.to_csv(path, index=False)
+    return run_coursework_report(path, id_col="name", output_dir=out, **_fast(**settings))
 
 
 # ---------------------------------------------------------------------------
@@ -82,47 +92,36 @@ def test_whitespace_targets_with_replicates_and_fasta(tmp_path):
     lines += [f"{n} {a:.5f} {b:.5f} {c:.5f}" for n, a, b, c in lib.iloc[:, [0, 2, 3, 4]].values]
     lines.append("not_in_fasta 1 2 3")
     targets.write_text("\n".join(lines) + "\n")
-    replicates = ["RNA_exp_rep1.1", "RNA_exp_rep1.2", "RNA_exp_rep1.3"]
+    settings = {
+        "targets_path": targets,
+        "join_key": "name",
+        "target_col": None,
+        "replicate_cols": ["RNA_exp_rep1.1", "RNA_exp_rep1.2", "RNA_exp_rep1.3"],
+        "target_transform": "log10",
+    }
 
-    table = load_table(
-        fasta,
-        targets_path=targets,
-        join_key="name",
-        target_col=None,
-        replicate_cols=replicates,
-        target_transform="log10",
-    )
+    table = load_table(fasta, **settings)
     assert table.provenance.targets_sep == r"\s+"
     assert table.provenance.targets_without_sequence == 1
     assert table.provenance.sequences_without_target == 0
     expected = np.log10(lib[["rep1", "rep2", "rep3"]].mean(axis=1))
     np.testing.assert_allclose(table["target"], expected, atol=1e-4)
 
-    report = run_coursework_report(
-        fasta,
-        targets_path=targets,
-        join_key="name",
-        target_col=None,
-        replicate_cols=replicates,
-        target_transform="log10",
-        output_dir=tmp_path / "out",
-        **_fast(),
-    )
+    report = run_coursework_report(fasta, output_dir=tmp_path / "out", **_fast(**settings))
     assert report.ceiling is not None and 0.8 < report.ceiling.r2 <= 1
     text = report.paths["report_md"].read_text()
     assert "Noise ceiling from 3 replicates" in text
     assert "1 measurement row(s) had no sequence" in text
 
     # forcing the wrong separator gives a message about the separator, not the names
-    with pytest.raises(ValueError, match=r"single column.*pass `sep=`"):
-        load_table(
-            fasta,
-            targets_path=targets,
-            targets_sep=",",
-            join_key="name",
-            target_col=None,
-            replicate_cols=replicates,
-        )
+    message = (
+        f"{targets} has no column 'name' (join_key); found ['name RNA_exp_rep1.1 "
+        "RNA_exp_rep1.2 RNA_exp_rep1.3']. Name one of these in the settings (or a 0-based "
+        "position). The file was read as a single column, so its separator is probably not "
+        "comma: pass `sep=` (',', ';', 'tab' or 'whitespace')."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        load_table(fasta, **settings, targets_sep=",")
 
 
 @pytest.mark.slow  # runs the whole report template
@@ -159,7 +158,10 @@ def test_headerless_positions_and_lowercase(tmp_path):
     clean = quality_control(table, cv=3)
     assert clean.qc.modified["upper-cased"] == 60
     assert clean["sequence"].iloc[0] == lib["sequence"].iloc[0]
-    with pytest.raises(ValueError, match=r"2 column\(s\).*target_col=5"):
+    message = (
+        f"{path} has 2 column(s) ['0', '1'], so target_col=5 (a 0-based position) does not exist."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
         load_table(path, header=False, id_col=None, sequence_col=0, target_col=5)
 
 
@@ -177,7 +179,11 @@ def test_two_tables_joined_on_a_key(tmp_path):
     assert table.provenance.targets_without_sequence == 10  # p90..p99
     clean = quality_control(table, cv=3)
     assert clean.qc.counts()["missing target"] == 5
-    with pytest.raises(ValueError, match=r"no id column.*cannot be matched"):
+    message = (
+        f"{seqs} has no id column (id_col=None), so its rows cannot be matched to the "
+        f"measurements in {values}: name the column that both tables share."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
         load_table(seqs, id_col=None, targets_path=values, join_key="promoter", target_col="rep1")
 
 
@@ -240,10 +246,10 @@ def test_unbalanced_folds_are_flagged_and_pooled_scores_reported():
 
 
 def test_inner_ridge_search_is_grouped():
-    """Failure: RidgeCV's ungrouped leave-one-out inner search (R² −13.9)."""
-    X = np.random.default_rng(0).normal(size=(30, 3))
-    with pytest.raises(ValueError, match=r"needs groups="):
-        GroupedRidgeCV().fit(X, X[:, 0])
+    """Failure: RidgeCV's ungrouped leave-one-out inner search (R² −13.9).
+
+    GroupedRidgeCV refuses to fit without groups (tests/test_coursework_candidates.py).
+    """
     lib = _library(90)
     table = pd.DataFrame(
         {"id": lib["name"], "sequence": lib["sequence"], "target": np.log10(lib["rep1"])}
@@ -256,30 +262,14 @@ def test_inner_ridge_search_is_grouped():
 @pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_one_hot_offered_for_equal_lengths_and_explained_otherwise(tmp_path):
     lib = _library(90)
-    path = tmp_path / "equal.csv"
-    lib.to_csv(path, index=False)
-    report = run_coursework_report(
-        path,
-        id_col="name",
-        target_col="rep1",
-        target_transform="log10",
-        output_dir=tmp_path / "a",
-        **_fast(),
-    )
+    settings = {"target_col": "rep1", "target_transform": "log10"}
+    report = _report_on(lib, tmp_path / "equal.csv", tmp_path / "a", **settings)
     assert {"one-hot ridge", "one-hot boosting"} <= set(report.metrics.index)
     # the planted box is at a fixed position: the position-aware models find it
     assert report.metrics.loc["one-hot ridge", "r2_pooled"] > 0.5
 
     lib.loc[0, "sequence"] = lib.loc[0, "sequence"][:50]
-    lib.to_csv(path, index=False)
-    report = run_coursework_report(
-        path,
-        id_col="name",
-        target_col="rep1",
-        target_transform="log10",
-        output_dir=tmp_path / "b",
-        **_fast(),
-    )
+    report = _report_on(lib, tmp_path / "equal.csv", tmp_path / "b", **settings)
     assert "one-hot ridge" not in report.metrics.index
     assert "sequence lengths vary (50–60 nt" in report.notes["one_hot"]
     assert (
@@ -292,15 +282,13 @@ def test_lower_is_stronger_flips_the_sign(tmp_path):
     """Failure: no 'lower is stronger' setting; mutagenesis scanned the weakest."""
     lib = _library(90)
     lib["dG"] = -np.log10(lib["rep1"])  # lower = stronger
-    path = tmp_path / "lower.csv"
-    lib.to_csv(path, index=False)
-    report = run_coursework_report(
-        path,
-        id_col="name",
+    report = _report_on(
+        lib,
+        tmp_path / "lower.csv",
+        tmp_path / "out",
         target_col="dG",
         higher_is_stronger=False,
-        output_dir=tmp_path / "out",
-        **_fast(mutagenesis=True),
+        mutagenesis=True,
     )
     np.testing.assert_allclose(report.data["target"], np.log10(lib["rep1"]))
     test_ids = report.data["id"].iloc[report.cv.test_indices[0]]
@@ -311,18 +299,14 @@ def test_lower_is_stronger_flips_the_sign(tmp_path):
 
 @pytest.mark.slow  # runs the whole report template (issue 19: make test-fast <= 30 s CPU)
 def test_report_states_its_limits(tmp_path):
-    lib = _library(90)
-    path = tmp_path / "lib.csv"
-    lib.to_csv(path, index=False)
-    report = run_coursework_report(
-        path,
-        id_col="name",
+    report = _report_on(
+        _library(90),
+        tmp_path / "lib.csv",
+        tmp_path / "out",
         target_col=None,
         replicate_cols=["rep1", "rep2", "rep3"],
         target_transform="log10",
         subsample=80,
-        output_dir=tmp_path / "out",
-        **_fast(),
     )
     text = report.paths["report_md"].read_text()
     for phrase in (

@@ -142,22 +142,27 @@ def _write(path, frame):
     return path
 
 
-def test_missing_column(tmp_path):
-    path = _write(tmp_path / "part-00007.parquet", pd.DataFrame({"id": ["a"], "sequence": ["AC"]}))
-    message = (
-        f"shard {path}: missing column 'expression'; the shard has columns ['id', 'sequence'], "
-        "a shard needs ['id', 'sequence', 'expression']"
-    )
-    with pytest.raises(ValueError, match=exact(message)):
-        read_shard(path)
-
-
-def test_empty_shard(tmp_path):
+def _empty_shard() -> pd.DataFrame:
     frame = pd.DataFrame({"id": pd.Series([], dtype=str), "sequence": pd.Series([], dtype=str)})
     frame["expression"] = pd.Series([], dtype=float)
-    path = _write(tmp_path / "part-00003.parquet", frame)
-    message = f"shard {path}: empty shard (0 rows); remove it or rewrite it"
-    with pytest.raises(ValueError, match=exact(message)):
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (
+            pd.DataFrame({"id": ["a"], "sequence": ["AC"]}),
+            "missing column 'expression'; the shard has columns ['id', 'sequence'], a shard "
+            "needs ['id', 'sequence', 'expression']",
+        ),
+        (_empty_shard(), "empty shard (0 rows); remove it or rewrite it"),
+    ],
+    ids=["missing-column", "empty-shard"],
+)
+def test_bad_shard_is_named(tmp_path, frame, message):
+    path = _write(tmp_path / "part-00007.parquet", frame)
+    with pytest.raises(ValueError, match=exact(f"shard {path}: {message}")):
         read_shard(path)
 
 
