@@ -18,13 +18,7 @@ from helpers import datasets, io
 from helpers.coursework.settings import TEMPLATE_SETTINGS
 from helpers.data.load import load_table
 from helpers.data.read import one_line_records
-from helpers.data.table import (
-    QCReport,
-    SequenceTable,
-    TableSpec,
-    bad_cell_error,
-    check_finite_numbers,
-)
+from helpers.data.table import QCReport, SequenceTable, TableSpec
 
 
 def exact(message: str) -> str:
@@ -130,39 +124,6 @@ def test_one_qc_report_for_files_tables_and_published_loaders():
     assert repr(QCReport(3, source="f.csv")) == "QCReport(f.csv: 3 rows in, 3 kept, 0 dropped)"
     summary = QCReport(2).summary()
     assert summary.iloc[-1].tolist() == ["kept", "rows kept", 2]
-
-
-# --- the one bad-cell message ----------------------------------------------------
-
-
-def test_bad_cell_error_names_file_column_row_id_value_and_what_to_do():
-    error = bad_cell_error(
-        "f.csv",
-        column="tpm",
-        row=np.int64(3),
-        row_id=np.int64(7),
-        value=np.float64(-1.0),
-        problem="must be above 0",
-        advice="Set a pseudocount.",
-        n_bad=2,
-    )
-    assert str(error) == (
-        "f.csv: column 'tpm' must be above 0, but row 3 (id 7) holds -1.0 (2 such cells in "
-        "this column). Set a pseudocount."
-    )
-
-
-def test_check_finite_numbers_refuses_missing_values_when_asked():
-    values = pd.Series([1.0, np.nan], name="expression")
-    check_finite_numbers(values, ids=pd.Series([1, 2]), source="f")  # missing is allowed
-    with pytest.raises(
-        ValueError,
-        match=exact(
-            "f: column 'expression' must hold a number in every row, but row 1 (id 2) holds "
-            "nan. The file may be damaged: check its hash, or download it again."
-        ),
-    ):
-        check_finite_numbers(values, ids=pd.Series([1, 2]), source="f", allow_missing=False)
 
 
 # --- one-line records ---------------------------------------------------------------

@@ -9,7 +9,7 @@ or :func:`as_1d_float`, so a cell that is not a number is reported one way::
 
 naming the array, the value and where it sits (``position i`` in a vector,
 ``row r, column c`` in a table). Bad cells of a *file* are reported by
-:func:`helpers.data.table.first_bad_cell_error` instead, which names the file,
+:func:`helpers.data.cells.first_bad_cell_error` instead, which names the file,
 the row id and the column name.
 """
 

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.checks import Rule, check_params, integers, numbers
+from helpers.data.cells import check_finite_numbers
 from helpers.data.orient import detect_orientation
-from helpers.data.table import DROP_REASONS, QCReport, SequenceTable, check_finite_numbers
+from helpers.data.table import DROP_REASONS, QCReport, SequenceTable
 from helpers.sequences import DNA, DNA_N, reverse_complement
 from helpers.sequences import validate_sequences as _validate_sequences
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from helpers.data.cells import bad_cell_error
 from helpers.data.read import (
     _existing_file,
     _one_column_hint,
@@ -27,7 +28,7 @@ from helpers.data.read import (
     read_fasta,
     read_text_table,
 )
-from helpers.data.table import Provenance, QCReport, SequenceTable, TableSpec, bad_cell_error
+from helpers.data.table import Provenance, QCReport, SequenceTable, TableSpec
 
 __all__ = ["FASTA_SUFFIXES", "load_table"]
 

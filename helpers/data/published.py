@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import registry
-from helpers.data.table import QCReport, check_finite_numbers
+from helpers.data.cells import check_finite_numbers
+from helpers.data.table import QCReport
 from helpers.sequences import validate_sequences
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 Every function here either returns what it read or raises a
 :class:`ValueError` (or :class:`FileNotFoundError`) naming the file, the row,
-the column and the offending value (:func:`helpers.data.table.bad_cell_error`).
+the column and the offending value (:func:`helpers.data.cells.bad_cell_error`).
 
 ``read_table``          any delimited text table, separator sniffed or given -> text frame
 ``read_sequences_csv``  a table of ids, sequences and measurements -> DataFrame
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.data.table import raise_if_infinite, raise_if_not_numbers
+from helpers.data.cells import raise_if_infinite, raise_if_not_numbers
 
 __all__ = [
     "MISSING_TOKENS",
