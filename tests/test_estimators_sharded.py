@@ -181,10 +181,12 @@ def test_sgd_warns_at_its_epoch_cap(shards):
     model = ShardedSGDRegressor(
         KmerVectorizer(k=3), max_epochs=2, tol=1e-12, batch_size=250, scheduler="synchronous"
     )
-    with pytest.warns(ConvergenceWarning, match=r"max_epochs=2 before converging"):
+    with pytest.warns(ConvergenceWarning, match=r"max_epochs=2 before converging") as record:
         model.fit(shards[:1])
     assert not model.converged_
     assert model.n_epochs_ == 2
+    # the warning points at the caller's line, not at helpers' code
+    assert [w.filename for w in record] == [__file__]
 
 
 @pytest.mark.parametrize(
