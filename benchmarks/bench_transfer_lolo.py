@@ -33,7 +33,7 @@ cores); chapter 14 says so.
 
 Writes ``benchmarks/results/transfer_lolo_seed<S>.json`` per run and merges
 them into ``benchmarks/results/transfer_lolo.json``, which chapter 14 reads;
-``tests/test_library_transfer.py::test_bench_reproduces`` (slow) re-runs one
+``tests/test_library_transfer_lolo.py::test_bench_reproduces`` (slow) re-runs one
 outer fold and compares within the book's output tolerance.
 
 The baseline ``--lafleur-only`` trains the same components on La Fleur's

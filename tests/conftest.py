@@ -114,3 +114,48 @@ def shards(tmp_path_factory):
     return write_promoter_shards(
         tmp_path_factory.mktemp("shards"), N_SHARDED, shard_size=SHARD_ROWS, scheduler="synchronous"
     )
+
+
+@pytest.fixture
+def planted_site_library():
+    """Make random promoters with a planted σ70 site whose strength sets the target.
+
+    ``make(n, seed, flank_left=10, flank_right=20)`` returns ``(sequences, y)``:
+    0-6 consensus bases of TTGACA/TATAAT planted in a 29-nt core between random
+    flanks; ``y`` is minus the number planted plus noise of sd 0.3 (the
+    many-library tests).
+    """
+    import numpy as np
+
+    def make(n: int, seed: int, flank_left: int = 10, flank_right: int = 20):
+        """Random promoters with a planted σ70 site whose strength sets the target."""
+        rng = np.random.default_rng(seed)
+        seqs, y = [], []
+        for _ in range(n):
+            core = list(rng.choice(list("ACGT"), 6 + 17 + 6))
+            strength = rng.integers(0, 7)
+            consensus = "TTGACA" + "N" * 17 + "TATAAT"
+            matched = rng.choice(np.r_[0:6, 23:29], size=strength, replace=False)
+            for position in matched:
+                core[position] = consensus[position]
+            left = "".join(rng.choice(list("ACGT"), flank_left))
+            right = "".join(rng.choice(list("ACGT"), flank_right))
+            seqs.append(left + "".join(core) + right)
+            y.append(-float(strength) + rng.normal(0, 0.3))
+        return seqs, np.array(y)
+
+    return make
+
+
+@pytest.fixture
+def two_site_libraries(planted_site_library):
+    """Two planted-site libraries on different scales and with different flanks.
+
+    Returns ``(sequences, y, library)``: 150 rows each; library ``b`` has
+    longer flanks and its target is ``10 + 5 y``.
+    """
+    import numpy as np
+
+    a, ya = planted_site_library(150, 0)
+    b, yb = planted_site_library(150, 1, flank_left=30, flank_right=40)
+    return a + b, np.r_[ya, 10.0 + 5.0 * yb], ["a"] * 150 + ["b"] * 150
