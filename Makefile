@@ -42,8 +42,10 @@ test-elsewhere: $(STAMP)  ## re-execute the chapters as another CPU would (anoth
 
 # Bytecode caches on (git-ignored) even where the environment turns them off:
 # without them every run recompiles and re-rewrites ~200 modules (about 5 s of CPU).
+# One BLAS/OpenMP thread: on toy data extra threads only spin (about 7 s of CPU).
 test-fast: $(STAMP)  ## unit tests and doctests only, without the slow ones (at most 30 s of CPU)
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest tests helpers tools -m "not slow" -q
+	PYTHONDONTWRITEBYTECODE= OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	  $(BIN)/pytest tests helpers tools -m "not slow" -q
 
 lint: $(STAMP)  ## ruff over helpers, tests, benchmarks and notebooks
 	$(BIN)/ruff check helpers tests benchmarks tools chapters

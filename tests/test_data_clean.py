@@ -321,6 +321,7 @@ def test_report_from_scratch():
 sequences = st.text(alphabet="ACGTacgtNX- ", max_size=12)
 
 
+@pytest.mark.slow  # 25 generated tables: about 0.7 s of CPU, kept out of make test-fast
 @settings(max_examples=25, deadline=None)  # 60 cost 2 s of CPU in make test-fast
 @given(
     st.lists(
