@@ -403,26 +403,22 @@ def main() -> None:
         "--lafleur-only", action="store_true", help="the La Fleur-only baseline, every seed"
     )
     args = parser.parse_args()
+    run_seed, stem = (
+        (placement_run, "transfer_lolo_placement") if args.placement else (one_run, "transfer_lolo")
+    )
     with threadpool_limits(1):
+        if args.seed is not None and args.library:
+            print(json.dumps(run_seed(args.seed, (args.library,)), indent=1))
+        elif args.seed is not None:
+            path = RESULTS / f"{stem}_seed{args.seed}.json"
+            run = run_seed(args.seed, progress=path)
+            path.write_text(json.dumps(run, indent=1) + "\n")
+            print(f"wrote {path} ({run['cpu_seconds']} s of CPU)")
         if args.placement:
-            if args.seed is not None and args.library:
-                print(json.dumps(placement_run(args.seed, (args.library,)), indent=1))
-            elif args.seed is not None:
-                path = RESULTS / f"transfer_lolo_placement_seed{args.seed}.json"
-                run = placement_run(args.seed, progress=path)
-                path.write_text(json.dumps(run, indent=1) + "\n")
-                print(f"wrote {path} ({run['cpu_seconds']} s of CPU)")
             if args.merge:
                 merge_placement()
                 print(f"wrote {PLACEMENT_RESULT}")
             return
-        if args.seed is not None and args.library:
-            print(json.dumps(one_run(args.seed, (args.library,)), indent=1))
-        elif args.seed is not None:
-            path = RESULTS / f"transfer_lolo_seed{args.seed}.json"
-            run = one_run(args.seed, progress=path)
-            path.write_text(json.dumps(run, indent=1) + "\n")
-            print(f"wrote {path} ({run['cpu_seconds']} s of CPU)")
         if args.lafleur_only:
             runs = [lafleur_only(seed) for seed in SEEDS]
             path = RESULTS / "transfer_lolo_lafleur_only.json"
