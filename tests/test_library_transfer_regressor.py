@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -127,23 +128,37 @@ def test_target_weighting_changes_rows_drawn(two_site_libraries):
     assert model.n_rows_["b"] >= model.n_rows_["a"]
 
 
+COMPONENTS_RULE = (
+    "components must be a non-empty tuple of ('latent_sum', 'latent_max', 'booster', 'kmer') "
+    "without repeats, got "
+)
+
+
 @pytest.mark.parametrize(
-    ("params", "match"),
+    ("params", "message"),
     [
-        ({"components": ("latent_sum", "cnn")}, "components"),
-        ({"components": ()}, "components"),
-        ({"components": ("booster", "booster")}, "components must be free of repeats"),
-        ({"normalize": "minmax"}, "normalize"),
-        ({"max_rows_per_library": 1}, "max_rows_per_library"),
-        ({"flank": -1}, "flank"),
-        ({"l2": -1.0}, "l2"),
-        ({"booster_trees": 0}, "booster_trees"),
-        ({"tol": 0}, "tol"),
+        ({"components": ("latent_sum", "cnn")}, COMPONENTS_RULE + "('latent_sum', 'cnn')"),
+        ({"components": ()}, COMPONENTS_RULE + "()"),
+        ({"components": ("booster", "booster")}, COMPONENTS_RULE + "('booster', 'booster')"),
+        ({"components": "booster"}, COMPONENTS_RULE + "'booster'"),
+        (
+            {"normalize": "minmax"},
+            "normalize must be one of 'none', 'rank', 'zscore', got 'minmax'",
+        ),
+        (
+            {"max_rows_per_library": 1},
+            "max_rows_per_library must be an int in the range [2, inf) or None, got 1",
+        ),
+        ({"flank": -1}, "flank must be an int in the range [0, inf), got -1"),
+        ({"l2": -1.0}, "l2 must be a float in the range [0.0, inf], got -1.0"),
+        ({"booster_trees": 0}, "booster_trees must be an int in the range [1, inf), got 0"),
+        ({"tol": 0}, "tol must be a float in the range (0.0, inf), got 0"),
+        ({"random_state": 1.5}, "random_state must be an int in the range (-inf, inf), got 1.5"),
     ],
 )
-def test_bad_parameters(two_site_libraries, params, match):
+def test_bad_parameters(two_site_libraries, params, message):
     seqs, y, groups = two_site_libraries
-    with pytest.raises(ValueError, match=f"ManyLibraryRegressor: {match}"):
+    with pytest.raises(ValueError, match="^" + re.escape(f"ManyLibraryRegressor: {message}") + "$"):
         ManyLibraryRegressor(**params).fit(seqs, y, groups=groups)
 
 

@@ -7,8 +7,7 @@ pooled, standardised libraries (see the class docstring).
 
 from __future__ import annotations
 
-from numbers import Integral, Real
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,14 @@ from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from helpers.core.checks import param_error
+from helpers.core.checks import (
+    ParamsChecked,
+    Rule,
+    StrOptions,
+    fit_context,
+    integers,
+    numbers,
+)
 from helpers.estimators.latent_sites import LatentSiteRegressor
 from helpers.features.inputs import _SequenceInputTags, check_sequences
 from helpers.features.kmers import KmerVectorizer
@@ -46,11 +52,7 @@ COMPONENTS: tuple[str, ...] = ("latent_sum", "latent_max", "booster", "kmer")
 _MIN_LENGTH = 12 + min(SPACERS)
 
 
-def _param_error(name: str, expected: str, got: Any) -> ValueError:
-    return param_error("ManyLibraryRegressor", name, expected, got)
-
-
-class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
+class ManyLibraryRegressor(_SequenceInputTags, ParamsChecked, RegressorMixin, BaseEstimator):
     r"""Promoter strength trained on several libraries at once, for a library not yet seen.
 
     ``fit(sequences, y, groups=library)`` pools libraries measured on
@@ -152,6 +154,31 @@ class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
     ((200,), True)
     """
 
+    _parameter_constraints: dict[str, list] = {
+        "components": [
+            Rule(
+                lambda c: (
+                    not isinstance(c, str)
+                    and isinstance(c, Sequence)
+                    and len(c) > 0
+                    and all(x in COMPONENTS for x in c)
+                    and len(set(c)) == len(c)
+                ),
+                f"a non-empty tuple of {COMPONENTS} without repeats",
+            )
+        ],
+        "normalize": [StrOptions({"zscore", "rank", "none"})],
+        "max_rows_per_library": [integers(2), None],
+        "flank": [integers(0)],
+        "l2": [numbers(0, None)],
+        "booster_l2": [numbers(0, None)],
+        "ridge_alpha": [numbers(0, None)],
+        "max_iter": [integers(1)],
+        "booster_trees": [integers(1)],
+        "tol": [numbers(0, None, closed="neither")],
+        "random_state": [integers(None, None)],
+    }
+
     def __init__(
         self,
         components: tuple[str, ...] = ("latent_sum", "booster"),
@@ -177,33 +204,6 @@ class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
         self.booster_l2 = booster_l2
         self.ridge_alpha = ridge_alpha
         self.random_state = random_state
-
-    def _check_params(self) -> tuple[str, ...]:
-        components = tuple(self.components) if not isinstance(self.components, str) else ()
-        if not components or any(c not in COMPONENTS for c in components):
-            raise _param_error("components", f"a non-empty tuple of {COMPONENTS}", self.components)
-        if len(set(components)) != len(components):
-            raise _param_error("components", "free of repeats", self.components)
-        if self.normalize not in ("zscore", "rank", "none"):
-            raise _param_error("normalize", "'zscore', 'rank' or 'none'", self.normalize)
-        cap = self.max_rows_per_library
-        if cap is not None and (not isinstance(cap, Integral) or isinstance(cap, bool) or cap < 2):
-            raise _param_error("max_rows_per_library", "an integer >= 2 or None", cap)
-        if not isinstance(self.flank, Integral) or isinstance(self.flank, bool) or self.flank < 0:
-            raise _param_error("flank", "an integer >= 0", self.flank)
-        for name in ("l2", "booster_l2", "ridge_alpha"):
-            value = getattr(self, name)
-            if not isinstance(value, Real) or isinstance(value, bool) or value < 0:
-                raise _param_error(name, "a number >= 0", value)
-        for name in ("max_iter", "booster_trees"):
-            value = getattr(self, name)
-            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-                raise _param_error(name, "a positive integer", value)
-        if not isinstance(self.tol, Real) or isinstance(self.tol, bool) or not self.tol > 0:
-            raise _param_error("tol", "a number > 0", self.tol)
-        if not isinstance(self.random_state, Integral) or isinstance(self.random_state, bool):
-            raise _param_error("random_state", "an integer", self.random_state)
-        return components
 
     # -- features ---------------------------------------------------------- #
 
@@ -232,6 +232,7 @@ class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
 
     # -- scikit-learn API --------------------------------------------------- #
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, groups=None, target=None) -> ManyLibraryRegressor:
         """Fit every component on the pooled libraries.
 
@@ -254,7 +255,7 @@ class ManyLibraryRegressor(_SequenceInputTags, RegressorMixin, BaseEstimator):
         -------
         self
         """
-        components = self._check_params()
+        components = tuple(self.components)
         sequences = [s.upper() for s in check_sequences(X)]
         encode_codes(sequences, min_length=_MIN_LENGTH)  # the one validation of the sequences
         labels = np.zeros(len(sequences), dtype=int) if groups is None else np.asarray(groups)
