@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 
 from helpers.data.orient import detect_orientation
 from helpers.sequences import reverse_complement
@@ -40,3 +43,16 @@ def test_orientation_allows_mismatches_in_the_flanks():
     assert found.forward[0] and found.reverse[1]
     assert (found.n_forward, found.n_reverse) == (19, 1)
     assert not detect_orientation(seqs, max_mismatches=0).forward[0]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"flank": 0}, "flank must be an int in the range [1, inf), got 0"),
+        ({"max_mismatches": -1}, "max_mismatches must be an int in the range [0, inf), got -1"),
+        ({"min_share": 1.5}, "min_share must be a float in the range [0.0, 1.0], got 1.5"),
+    ],
+)
+def test_detect_orientation_bad_parameters_name_the_function(params, message):
+    with pytest.raises(ValueError, match="^" + re.escape("detect_orientation: " + message) + "$"):
+        detect_orientation(["ACGT" * 10] * 5, **params)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers.core.checks import check_params, integers, numbers
 from helpers.sequences import reverse_complement
 
 __all__ = ["Orientation", "detect_orientation"]
@@ -112,6 +113,11 @@ def detect_orientation(
     >>> found.n_forward, found.n_reverse, found.reverse[:4].tolist()
     (7, 3, [True, True, True, False])
     """
+    check_params(
+        "detect_orientation",
+        {"flank": flank, "max_mismatches": max_mismatches, "min_share": min_share},
+        {"flank": [integers(1)], "max_mismatches": [integers(0)], "min_share": [numbers(0, 1)]},
+    )
     seqs = [str(s) for s in sequences]
     n = len(seqs)
     if n < 4 or min(len(s) for s in seqs) < 2 * flank:
