@@ -95,17 +95,20 @@ def test_alpha_near_ties_go_to_the_largest_penalty(shards):
         match=exact("ShardedRidge: selection_tol must be a float in the range [0.0, inf), got -1"),
     ):
         ShardedRidge(vec, alphas=(0.1, 1.0), selection_tol=-1).fit_stats(stats, val)
-    with pytest.raises(ValueError, match=exact("several alphas but no validation statistics")):
+    with pytest.raises(
+        ValueError, match=exact("ShardedRidge: several alphas but no validation statistics")
+    ):
         ShardedRidge(vec, alphas=(0.1, 1.0)).fit_stats(stats)
 
 
 def test_ridge_parameter_errors(shards):
     message = (
-        "2 alphas to choose from but no validation shards; pass validation_shards or a single alpha"
+        "ShardedRidge: 2 alphas to choose from but no validation shards; pass validation_shards "
+        "or a single alpha"
     )
     with pytest.raises(ValueError, match=exact(message)):
         ShardedRidge(alphas=(1.0, 2.0), scheduler="synchronous").fit(shards[:2])
-    message = f"shard used for training and validation: {shards[1]}"
+    message = f"ShardedRidge: shard used for training and validation: {shards[1]}"
     with pytest.raises(ValueError, match=exact(message)):
         ShardedRidge(alphas=(1.0, 2.0), scheduler="synchronous").fit(shards[:2], shards[1:3])
     with pytest.raises(ValueError, match=exact("no training shards given")):

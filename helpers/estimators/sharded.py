@@ -162,12 +162,12 @@ class ShardedRidge(ParamsChecked, BaseEstimator):
         val = [str(p) for p in (validation_shards or [])]
         if len(alphas) > 1 and not val:
             raise ValueError(
-                f"{len(alphas)} alphas to choose from but no validation shards; "
+                f"ShardedRidge: {len(alphas)} alphas to choose from but no validation shards; "
                 "pass validation_shards or a single alpha"
             )
         overlap = sorted(set(train) & set(val))
         if overlap:
-            raise ValueError(f"shard used for training and validation: {overlap[0]}")
+            raise ValueError(f"ShardedRidge: shard used for training and validation: {overlap[0]}")
         vec = self._vectorizer()
         stats = shard_stats(train + val, vec, chunk_rows=self.chunk_rows)
         lazy = [tree_reduce(stats[: len(train)], split_every=self.split_every)]
@@ -189,7 +189,7 @@ class ShardedRidge(ParamsChecked, BaseEstimator):
     def _fit_stats(self, train: RidgeStats, validation: RidgeStats | None) -> ShardedRidge:
         alphas = [float(a) for a in self.alphas]
         if len(alphas) > 1 and validation is None:
-            raise ValueError("several alphas but no validation statistics")
+            raise ValueError("ShardedRidge: several alphas but no validation statistics")
         rows = []
         fits = []
         for alpha in alphas:
