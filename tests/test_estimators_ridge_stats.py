@@ -28,3 +28,12 @@ def test_ridge_from_stats_alpha_must_be_positive():
     message = "ridge_from_stats: alpha must be a float in the range (0.0, inf), got 0.0"
     with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         ridge_from_stats(None, 0.0)
+
+
+def test_centering_no_rows_says_so():
+    empty = RidgeStats.from_arrays(np.zeros((0, 2)), np.zeros(0))
+    with pytest.raises(
+        ValueError,
+        match="^" + re.escape("RidgeStats: no rows, so there is nothing to center") + "$",
+    ):
+        empty.centered()

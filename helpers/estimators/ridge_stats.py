@@ -123,7 +123,7 @@ class RidgeStats:
     def centered(self) -> tuple[np.ndarray, np.ndarray, float, np.ndarray, float]:
         """Centered Gram matrix, centered Xᵀy, centered yᵀy and the means of X and y."""
         if self.n == 0:
-            raise ValueError("no rows: cannot center")
+            raise ValueError("RidgeStats: no rows, so there is nothing to center")
         mx = self.sum_x / self.n
         my = self.sum_y / self.n
         cxx = self.xtx - self.n * np.outer(mx, mx)
