@@ -218,6 +218,13 @@ def final_check(data: dict, seed: int, combo: tuple[str, ...]) -> dict:
     return out
 
 
+def _fold_done(label: str, start: float, out: dict, progress: Path | None) -> None:
+    """Report a finished outer fold on stderr and save the run so far to ``progress``."""
+    print(f"{label} done ({time.process_time() - start:.0f} s of CPU)", file=sys.stderr, flush=True)
+    if progress is not None:
+        progress.write_text(json.dumps(out, indent=1) + "\n")
+
+
 def one_run(seed: int, libraries=LARGE, progress: Path | None = None) -> dict:
     """One seed: every outer fold (written to ``progress`` after each), then the final check."""
     data = load_all()
@@ -227,13 +234,7 @@ def one_run(seed: int, libraries=LARGE, progress: Path | None = None) -> dict:
     out = {"seed": seed, "folds": folds}
     for held in libraries:
         folds[held] = outer_fold(data, held, seed, cache)
-        print(
-            f"seed {seed}: {held} done ({time.process_time() - start:.0f} s of CPU)",
-            file=sys.stderr,
-            flush=True,
-        )
-        if progress is not None:
-            progress.write_text(json.dumps(out, indent=1) + "\n")
+        _fold_done(f"seed {seed}: {held}", start, out, progress)
     if tuple(libraries) == LARGE:
         chosen = Counter(f["chosen"] for f in folds.values()).most_common(1)[0][0]
         out["final_combo"] = chosen
@@ -325,13 +326,7 @@ def placement_run(seed: int, libraries=LARGE, progress: Path | None = None) -> d
                 "hi": float(diff.high),
             }
         folds[held] = fold
-        print(
-            f"placement seed {seed}: {held} done ({time.process_time() - start:.0f} s of CPU)",
-            file=sys.stderr,
-            flush=True,
-        )
-        if progress is not None:
-            progress.write_text(json.dumps(out, indent=1) + "\n")
+        _fold_done(f"placement seed {seed}: {held}", start, out, progress)
     out["cpu_seconds"] = round(time.process_time() - start, 1)
     return out
 

@@ -184,6 +184,14 @@ def check_finite_numbers(
     raise_if_infinite(as_float, values, ids=ids, source=source)
 
 
+def _raise_on_first(
+    bad: np.ndarray, values: pd.Series, *, ids: pd.Series, source: str | Path, **words: str
+) -> None:
+    """Raise :func:`first_bad_cell_error` for the named column ``values`` if ``bad`` marks a cell."""
+    if bad.any():
+        raise first_bad_cell_error(bad, values, column=values.name, ids=ids, source=source, **words)
+
+
 def raise_if_not_numbers(
     bad: np.ndarray, values: pd.Series, *, ids: pd.Series, source: str | Path, advice: str
 ) -> None:
@@ -199,16 +207,7 @@ def raise_if_not_numbers(
     ...
     ValueError: mine.csv: column 'tpm' must hold numbers, but row 1 (id 'b') holds 'n.d.'. Fix it.
     """
-    if bad.any():
-        raise first_bad_cell_error(
-            bad,
-            values,
-            column=values.name,
-            ids=ids,
-            source=source,
-            problem="must hold numbers",
-            advice=advice,
-        )
+    _raise_on_first(bad, values, ids=ids, source=source, problem="must hold numbers", advice=advice)
 
 
 def raise_if_infinite(
@@ -227,15 +226,12 @@ def raise_if_infinite(
     ...
     ValueError: mine.csv: column 'tpm' must hold finite numbers, but row 1 (id 'b') holds 'inf', which is infinite. An infinite measurement is often the log of 0: leave the cell empty for a missing measurement, or log-transform with a pseudocount, log10(x + c).
     """
-    infinite = np.isinf(numbers)
-    if infinite.any():
-        raise first_bad_cell_error(
-            infinite,
-            values,
-            column=values.name,
-            ids=ids,
-            source=source,
-            problem="must hold finite numbers",
-            detail=", which is infinite",
-            advice=INFINITE_ADVICE,
-        )
+    _raise_on_first(
+        np.isinf(numbers),
+        values,
+        ids=ids,
+        source=source,
+        problem="must hold finite numbers",
+        detail=", which is infinite",
+        advice=INFINITE_ADVICE,
+    )
